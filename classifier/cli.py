@@ -1,0 +1,87 @@
+"""Command line: ``python -m classifier predict|train|evaluate``; a thin layer over the library."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from .errors import InputError
+
+PROG = "classifier"
+
+
+def _positive_int(value):
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .output import FORMATS
+
+    parser = argparse.ArgumentParser(
+        prog=PROG, description="Label the paragraphs of Chinese propaganda work reports by work area.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    predict = commands.add_parser("predict", help="label every paragraph of reports",
+                                  description="Label every paragraph of reports (.txt in UTF-8, GB18030 or "
+                                              "UTF-16, .docx, folders of them, - for stdin).")
+    predict.add_argument("inputs", nargs="+", metavar="FILE", help="report files, folders, or - for stdin")
+    predict.add_argument("--model", help="model file (default: the shipped model in models/)")
+    predict.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+    predict.add_argument("--out", help="write to this file instead of standard output (needed for html)")
+    predict.add_argument("--force", action="store_true", help="replace --out if it exists")
+    predict.add_argument("--explain", nargs="?", type=_positive_int, const=5, default=0, metavar="N",
+                         help="show the N words or n-grams that pushed each paragraph to its label (default 5)")
+    predict.add_argument("--jobs", type=_positive_int, default=1, metavar="N",
+                         help="label reports on N processes (same output, faster batches)")
+
+    train = commands.add_parser("train", help="train a model from labelled paragraphs",
+                                description="Train a model from JSON Lines or CSV with text and label "
+                                            "(optional: doc, heading), print grouped cross-validated scores "
+                                            "and write the model.")
+    train.add_argument("data", nargs="+", metavar="DATA", help="labelled paragraphs (.jsonl or .csv)")
+    train.add_argument("--out", required=True, help="where to write the model")
+    train.add_argument("--force", action="store_true", help="replace --out if it exists")
+    train.add_argument("--labels", help="comma-separated label set; any other label in DATA is an error")
+    train.add_argument("--corrections", help="JSON Lines of label corrections (doc, i, label, reason)")
+    train.add_argument("--docs", help="folder of the documents DATA's spans refer to (adds end-to-end scores)")
+    train.add_argument("--card", help="also write a model card (Markdown) to this file")
+    train.add_argument("--folds", type=_positive_int, default=5, help="cross-validation folds (default 5)")
+    train.add_argument("--repeats", type=int, default=1, help="cross-validation repeats; 0 skips it (default 1)")
+    train.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+
+    evaluate = commands.add_parser("evaluate", help="score a model on labelled paragraphs",
+                                   description="Per-label precision, recall, F1 and support, macro-F1, "
+                                               "accuracy and the confusion matrix.")
+    evaluate.add_argument("data", metavar="DATA", help="labelled paragraphs (.jsonl or .csv)")
+    evaluate.add_argument("--model", help="model file (default: the shipped model)")
+    evaluate.add_argument("--cv", action="store_true",
+                          help="instead of scoring a model, cross-validate a new one on DATA, grouped by doc")
+    evaluate.add_argument("--docs", help="with --cv: folder of the documents DATA's spans refer to")
+    evaluate.add_argument("--corrections", help="with --cv: label corrections to apply first")
+    evaluate.add_argument("--folds", type=_positive_int, default=5, help="with --cv: folds (default 5)")
+    evaluate.add_argument("--repeats", type=_positive_int, default=3, help="with --cv: repeats (default 3)")
+    evaluate.add_argument("--seed", type=int, default=0, help="with --cv: random seed (default 0)")
+    evaluate.add_argument("--format", choices=("table", "json"), default="table")
+    return parser
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        from . import commands
+
+        return getattr(commands, args.command)(args)
+    except InputError as err:
+        print(f"{PROG}: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader (head, less) went away: not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

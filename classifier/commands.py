@@ -1,0 +1,167 @@
+"""What each command does, on top of the library; argument parsing is in :mod:`cli`."""
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+
+from .errors import InputError
+from .files import atomic_writer, check_writable
+
+
+@contextlib.contextmanager
+def _output(path, force, encoding="utf-8"):
+    """Standard output, or ``path`` written atomically (replaced only with --force)."""
+    if path is None:
+        yield sys.stdout
+        sys.stdout.flush()
+    else:
+        with atomic_writer(path, force, encoding=encoding) as stream:
+            yield stream
+
+
+def _progress(total):
+    """A progress bar on stderr for batches, only when stderr is a terminal."""
+    if total < 2 or not sys.stderr.isatty():
+        return lambda done: None
+
+    def show(done):
+        filled = round(30 * done / total)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} reports")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+    return show
+
+
+def predict(args) -> int:
+    from .model import load_model
+    from .output import write_csv, write_jsonl, write_table
+    from .read import iter_documents
+    from .report import label_reports
+
+    if args.format == "html" and not args.out:
+        raise InputError("--out", "the html format writes a page: name it with --out report.html")
+    model = load_model(args.model)
+    documents = list(iter_documents(args.inputs))
+    progress = _progress(len(documents))
+    reports = label_reports(model, [(d.name, d.text, d.encoding) for d in documents],
+                            explain=args.explain, jobs=args.jobs, progress=progress)
+    with _output(args.out, args.force, "utf-8-sig" if args.format == "csv" else "utf-8") as out:
+        if args.format == "html":
+            from .html_report import write_html
+
+            write_html(reports, out)
+        for number, report in enumerate(reports):
+            if args.format == "table":
+                write_table(report, out)
+            elif args.format == "jsonl":
+                write_jsonl(report, out)
+            elif args.format == "csv":
+                write_csv(report, out, header=number == 0)
+    if args.out and args.format != "table":
+        print(f"wrote {len(reports)} report(s) to {args.out}", file=sys.stderr)
+    return 0
+
+
+def _print_scores(block: dict, out, title: str) -> None:
+    from .labels import display_name
+    from .output import _fit, _width
+
+    labels = block["labels"]
+    column = max(_width(display_name(label)) for label in labels) + 2
+    out.write(f"{title}\n")
+    out.write(f"  {_fit('label', column)}{'precision':>10}{'recall':>8}{'F1':>8}{'support':>9}\n")
+    for label in labels:
+        s = block["per_label"][label]
+        out.write(f"  {_fit(display_name(label), column)}{s['precision']:>10.3f}{s['recall']:>8.3f}"
+                  f"{s['f1']:>8.3f}{s['support']:>9}\n")
+    out.write(f"  {_fit('macro-F1', column)}{'':>10}{'':>8}{block['macro_f1']:>8.3f}{block['n']:>9}\n")
+    out.write(f"  accuracy {block['accuracy']:.3f}")
+    if block.get("macro_f1_runs"):
+        out.write("; macro-F1 per repeat: " + ", ".join(f"{r:.3f}" for r in block["macro_f1_runs"]))
+    out.write("\n  confusion (rows: true, columns: predicted)\n")
+    short = [label[:6] for label in labels]
+    out.write("  " + " " * column + "".join(f"{s:>8}" for s in short) + "\n")
+    for label, row in zip(labels, block["confusion"]):
+        out.write(f"  {_fit(display_name(label), column)}" + "".join(f"{v:>8}" for v in row) + "\n")
+    out.write("\n")
+
+
+def _cross_validate(data, args, out):
+    from .evaluate import cross_validate
+    from .model import ParagraphClassifier
+
+    result = cross_validate(lambda: ParagraphClassifier(random_state=args.seed), data, folds=args.folds,
+                            repeats=args.repeats, seed=args.seed, docs_dir=args.docs, dedupe=False)
+    return result
+
+
+def _print_cv(result, out):
+    out.write(f"cross-validation: {result['folds']} folds grouped by report ({result['groups']} reports, "
+              f"{result['n']} paragraphs), {result['repeats']} repeat(s)\n\n")
+    _print_scores(result["paragraph"], out, "paragraph scores")
+    if result.get("end_to_end"):
+        _print_scores(result["end_to_end"], out, "end-to-end scores (own segmentation of each held-out report)")
+
+
+def train(args) -> int:
+    from .labels import DEFAULT_LABELS
+    from .model import save_model
+    from .training import load_training_data, metadata, model_card, train as fit
+
+    labels = tuple(x.strip() for x in args.labels.split(",") if x.strip()) if args.labels else None
+    for path in [args.out] + ([args.card] if args.card else []):
+        check_writable(path, args.force)
+    data, info = load_training_data(args.data, labels=labels, corrections=args.corrections)
+    if len(set(data.labels)) < 2:
+        raise InputError(args.data[0], "training needs at least two different labels")
+    if labels is None and not set(data.labels) <= set(DEFAULT_LABELS):
+        print(f"note: training on your own label set: {', '.join(sorted(set(data.labels)))}", file=sys.stderr)
+    print(f"training on {info['paragraphs']} paragraphs ({info['duplicates_dropped']} repeats dropped, "
+          f"{info['corrections_applied']} corrections applied) from {info['documents']} documents",
+          file=sys.stderr)
+    cv = None
+    if args.repeats > 0:
+        if info["reports"] < 2:
+            print("note: no cross-validation: the data names fewer than two reports (doc)", file=sys.stderr)
+        else:
+            cv = _cross_validate(data, args, sys.stdout)
+            _print_cv(cv, sys.stdout)
+    model = fit(data, seed=args.seed)
+    command = "python -m classifier " + " ".join(sys.argv[1:]) if sys.argv and sys.argv[0].endswith(
+        ("__main__.py", "classifier")) else "classifier.training.train"
+    meta = metadata(model, info, cv, args.seed, command)
+    save_model(model, args.out, meta, force=args.force)
+    print(f"wrote model to {args.out}", file=sys.stderr)
+    if args.card:
+        with _output(args.card, args.force) as out:
+            out.write(model_card(meta))
+        print(f"wrote model card to {args.card}", file=sys.stderr)
+    return 0
+
+
+def evaluate(args) -> int:
+    from .data import read_labelled
+    from .evaluate import scores
+    from .training import load_training_data
+
+    if args.cv:
+        data, _ = load_training_data([args.data], corrections=args.corrections)
+        result = _cross_validate(data, args, sys.stdout)
+        if args.format == "json":
+            print(json.dumps(result, ensure_ascii=False, indent=2))
+        else:
+            _print_cv(result, sys.stdout)
+        return 0
+    from .model import load_model
+
+    model = load_model(args.model)
+    labels = [str(c) for c in model.classes_]
+    data = read_labelled(args.data, labels=labels)
+    result = scores(data.labels, model.predict(data.texts, headings=data.headings), labels)
+    if args.format == "json":
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        _print_scores(result, sys.stdout, f"scores of the model on {args.data} ({len(data)} paragraphs)")
+    return 0

@@ -1,0 +1,213 @@
+"""Labelled paragraphs for training and evaluation: JSON Lines or CSV with ``text`` and ``label``.
+
+Optional fields: ``doc`` (which report a paragraph came from; cross-validation never splits one),
+``heading`` (the section heading above it; derived from the paragraphs of its ``doc`` in file
+order when absent), ``label2`` (a secondary label, kept but not trained on) and ``i``.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+from dataclasses import dataclass, field
+
+from .errors import InputError
+from .read import decode
+from .segment import ENUMERATOR, assign_headings
+
+__all__ = ["LabelledData", "read_labelled", "read_corrections", "apply_corrections", "deduplicate",
+           "report_groups"]
+
+
+_FIELDS = ("texts", "labels", "docs", "headings", "ids", "spans")
+
+
+@dataclass
+class LabelledData:
+    """Paragraph texts with their labels, in the order read, and what else the files gave."""
+
+    texts: list = field(default_factory=list)
+    labels: list = field(default_factory=list)
+    docs: list = field(default_factory=list)
+    headings: list = field(default_factory=list)
+    ids: list = field(default_factory=list)  # (doc, i) where the data has ``i``, else (file, line)
+    spans: list = field(default_factory=list)  # (start, end) in the doc's text, where given
+
+    def __len__(self):
+        return len(self.texts)
+
+    def subset(self, indices):
+        return LabelledData(*([getattr(self, name)[i] for i in indices]
+                              for name in _FIELDS))
+
+    def extend(self, other):
+        for name in _FIELDS:
+            getattr(self, name).extend(getattr(other, name))
+
+
+def _rows_jsonl(text: str, path: str):
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise InputError(path, f"line {number}: not valid JSON ({err.msg})") from None
+        if not isinstance(row, dict):
+            raise InputError(path, f"line {number}: expected a JSON object with text and label")
+        yield number, row
+
+
+def _rows_csv(text: str, path: str):
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if not reader.fieldnames or "text" not in reader.fieldnames or "label" not in reader.fieldnames:
+        raise InputError(path, "line 1: the CSV header must name the columns text and label")
+    try:
+        for row in reader:
+            if None in row:
+                raise InputError(path, f"line {reader.line_num}: more fields than the header names")
+            if any(value is None for value in row.values()):
+                raise InputError(path, f"line {reader.line_num}: fewer fields than the header names")
+            yield reader.line_num, row
+    except csv.Error as err:
+        raise InputError(path, f"line {reader.line_num}: malformed CSV ({err})") from None
+
+
+def _is_jsonl(path: str, text: str) -> bool:
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix in (".jsonl", ".json", ".ndjson"):
+        return True
+    if suffix in (".csv", ".tsv"):
+        return False
+    return text.lstrip().startswith("{")
+
+
+def read_labelled(path: str, labels=None) -> LabelledData:
+    """Read one JSONL or CSV file of labelled paragraphs.
+
+    ``labels``, when given, is the allowed label set: any other label is an error.
+    """
+    if os.path.isdir(path):
+        raise InputError(path, "is a directory, expected a .jsonl or .csv file")
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except OSError as err:
+        raise InputError(path, f"cannot be read ({err.strerror or err})") from None
+    text, _ = decode(data, path)
+    if not text.strip():
+        raise InputError(path, "is empty")
+    rows = _rows_jsonl(text, path) if _is_jsonl(path, text) else _rows_csv(text, path)
+    result = LabelledData()
+    missing_headings = []
+    for number, row in rows:
+        paragraph = row.get("text")
+        label = row.get("label")
+        if not isinstance(paragraph, str) or not paragraph.strip():
+            raise InputError(path, f"line {number}: missing or empty 'text'")
+        if not isinstance(label, str) or not label.strip():
+            raise InputError(path, f"line {number}: missing or empty 'label'")
+        label = label.strip()
+        if labels is not None and label not in labels:
+            raise InputError(path, f"line {number}: unknown label {label!r} (known: {', '.join(labels)})")
+        doc = row.get("doc")
+        doc = str(doc) if doc not in (None, "") else None
+        heading = row.get("heading")
+        if "heading" not in row:
+            missing_headings.append(len(result.texts))
+        result.texts.append(paragraph)
+        result.labels.append(label)
+        result.docs.append(doc)
+        result.headings.append(heading if isinstance(heading, str) and heading else None)
+        index = row.get("i")
+        result.ids.append((doc, int(index)) if doc is not None and str(index or "").isdigit()
+                          else (path, number))
+        start, end = row.get("start"), row.get("end")
+        result.spans.append((int(start), int(end)) if isinstance(start, int) and isinstance(end, int)
+                            else None)
+    if not result.texts:
+        raise InputError(path, "holds no labelled paragraphs")
+    _derive_headings(result, set(missing_headings))
+    return result
+
+
+def _derive_headings(data: LabelledData, positions: set) -> None:
+    """Give paragraphs of a ``doc`` that name no heading the one their sequence implies."""
+    by_doc: dict = {}
+    for position in sorted(positions):
+        if data.docs[position] is not None:
+            by_doc.setdefault(data.docs[position], []).append(position)
+    for members in by_doc.values():
+        for position, (heading, _, _) in zip(members, assign_headings([data.texts[p] for p in members])):
+            data.headings[position] = heading
+
+
+def read_corrections(path: str) -> dict:
+    """Label corrections: JSON Lines ``{"doc", "i", "label", "reason"}`` → {(doc, i): label}."""
+    corrections = {}
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                corrections[(str(row["doc"]), int(row["i"]))] = str(row["label"])
+                if not str(row.get("reason", "")).strip():
+                    raise KeyError("reason")
+            except (json.JSONDecodeError, KeyError, TypeError, ValueError):
+                raise InputError(path, f"line {number}: expected {{\"doc\", \"i\", \"label\", \"reason\"}}") from None
+    return corrections
+
+
+def apply_corrections(data: LabelledData, corrections: dict) -> int:
+    """Relabel the paragraphs named in ``corrections``; return how many were changed."""
+    changed = 0
+    for position, key in enumerate(data.ids):
+        if key in corrections and data.labels[position] != corrections[key]:
+            data.labels[position] = corrections[key]
+            changed += 1
+    return changed
+
+
+_TITLE = re.compile(r"^[^，,。；;、]{4,40}(?:总结|计划|思路|要点|报告|范文)[。.]?$")
+_SPACES = re.compile(r"\s+")
+_ENUMERATED = re.compile(rf"\s*(?:{ENUMERATOR.pattern})")
+
+
+def deduplicate(data: LabelledData) -> LabelledData:
+    """Drop paragraphs whose text (white space aside) stood earlier: pasted-twice reports."""
+    seen = set()
+    keep = []
+    for position, text in enumerate(data.texts):
+        key = _SPACES.sub("", text)
+        if key not in seen:
+            seen.add(key)
+            keep.append(position)
+    return data.subset(keep)
+
+
+def report_groups(data: LabelledData) -> list:
+    """A group id per paragraph for grouped cross-validation: its ``doc``, split where a ``doc``
+    holds several reports pasted together (a new report starts at a title line)."""
+    groups = []
+    part = {}
+    part_size = 0
+    previous_doc = object()
+    for position, (text, doc) in enumerate(zip(data.texts, data.docs)):
+        if doc is None:
+            groups.append(f"#{position}")  # no doc given: each paragraph stands alone
+            continue
+        if doc != previous_doc:
+            part[doc] = part.get(doc, -1) + 1
+            part_size = 0
+        elif part_size >= 3 and _TITLE.match(text.strip()) and not _ENUMERATED.match(text):
+            part[doc] += 1
+            part_size = 0
+        previous_doc = doc
+        part_size += 1
+        groups.append(f"{doc}#{part[doc]}")
+    return groups

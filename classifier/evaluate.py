@@ -1,0 +1,153 @@
+"""Measure a model: per-label precision, recall and F1, macro-F1, accuracy, confusion matrix;
+and grouped cross-validation that never splits a report across folds.
+
+Cross-validation measures two things.  *Paragraph* scores classify the labelled paragraphs as
+they are.  *End-to-end* scores (when the documents are at hand) run the tool's own segmentation
+on each held-out report and give every labelled paragraph the label of the predicted paragraphs
+covering most of its characters: what a user of ``predict`` gets.
+"""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from .data import LabelledData, deduplicate, report_groups
+
+__all__ = ["scores", "cross_validate", "label_by_overlap"]
+
+
+def scores(y_true, y_pred, labels=None) -> dict:
+    """Per-label precision/recall/F1/support, macro-F1, accuracy and the confusion matrix
+    (rows: true label, columns: predicted label)."""
+    y_true = list(y_true)
+    y_pred = list(y_pred)
+    if labels is None:
+        labels = sorted(set(y_true) | set(y_pred))
+    labels = list(labels)
+    index = {label: i for i, label in enumerate(labels)}
+    confusion = np.zeros((len(labels), len(labels)), dtype=int)
+    for t, p in zip(y_true, y_pred):
+        confusion[index[t], index[p]] += 1
+    per_label = {}
+    for i, label in enumerate(labels):
+        tp = confusion[i, i]
+        predicted = confusion[:, i].sum()
+        support = confusion[i, :].sum()
+        precision = tp / predicted if predicted else 0.0
+        recall = tp / support if support else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        per_label[label] = {"precision": float(precision), "recall": float(recall), "f1": float(f1),
+                            "support": int(support)}
+    present = [label for label in labels if per_label[label]["support"]]
+    return {
+        "labels": labels,
+        "per_label": per_label,
+        "macro_f1": float(np.mean([per_label[label]["f1"] for label in present])) if present else 0.0,
+        "accuracy": float(np.trace(confusion) / confusion.sum()) if confusion.sum() else 0.0,
+        "n": int(confusion.sum()),
+        "confusion": confusion.tolist(),
+    }
+
+
+def label_by_overlap(spans, predicted) -> list:
+    """For each gold (start, end) span, the label of the predicted (start, end, label)
+    paragraphs that cover most of its characters."""
+    result = []
+    for start, end in spans:
+        cover: dict = {}
+        for p_start, p_end, label in predicted:
+            overlap = min(end, p_end) - max(start, p_start)
+            if overlap > 0:
+                cover[label] = cover.get(label, 0) + overlap
+        result.append(max(cover, key=cover.get) if cover else None)
+    return result
+
+
+def _fold_splits(groups, folds, repeat, seed):
+    """Grouped folds, shuffled differently for each repeat."""
+    from sklearn.model_selection import GroupKFold
+
+    unique = sorted(set(groups))
+    rng = np.random.RandomState(seed + repeat)
+    order = {g: k for k, g in enumerate(rng.permutation(unique))}
+    splitter = GroupKFold(n_splits=min(folds, len(unique)))
+    # GroupKFold balances fold sizes deterministically; permuting group ids varies the folds.
+    return splitter.split(np.zeros(len(groups)), groups=[order[g] for g in groups])
+
+
+def cross_validate(make_model, data: LabelledData, folds=5, repeats=3, seed=0, docs_dir=None,
+                   dedupe=True, progress=None) -> dict:
+    """Grouped, repeated cross-validation of the models ``make_model()`` builds.
+
+    Returns ``{"paragraph": {...}, "end_to_end": {...} or None, "folds", "repeats", "groups",
+    "n"}``, each score block being :func:`scores` pooled over one repeat, with ``macro_f1_runs``
+    listing every repeat's macro-F1 (the headline is their mean).
+    """
+    from .segment import segment
+
+    if dedupe:
+        data = deduplicate(data)
+    groups = report_groups(data)
+    if len(set(groups)) < 2:
+        raise ValueError("cross-validation needs paragraphs from at least two reports (docs)")
+    labels = sorted(set(data.labels))
+    use_docs = docs_dir is not None and all(s is not None for s in data.spans)
+    doc_texts = {}
+    if use_docs:
+        for doc in sorted(set(data.docs)):
+            with open(os.path.join(docs_dir, f"{doc}.txt"), encoding="utf-8") as handle:
+                doc_texts[doc] = handle.read()
+    doc_paragraphs = {doc: segment(text) for doc, text in doc_texts.items()}
+
+    paragraph_runs, end_to_end_runs = [], []
+    for repeat in range(repeats):
+        para_pred = [None] * len(data)
+        e2e_pred = [None] * len(data)
+        for fold, (train, test) in enumerate(_fold_splits(groups, folds, repeat, seed)):
+            train_data, test_data = data.subset(train), data.subset(test)
+            model = make_model()
+            model.fit(train_data.texts, train_data.labels, headings=train_data.headings)
+            for position, label in zip(test, model.predict(test_data.texts, headings=test_data.headings)):
+                para_pred[position] = label
+            if use_docs:
+                for doc in sorted(set(test_data.docs)):
+                    paragraphs = doc_paragraphs[doc]
+                    predicted = model.predict([p.text for p in paragraphs],
+                                              headings=[p.heading for p in paragraphs])
+                    triples = [(p.start, p.end, label) for p, label in zip(paragraphs, predicted)]
+                    members = [pos for pos in test if data.docs[pos] == doc]
+                    for pos, label in zip(members, label_by_overlap([data.spans[m] for m in members], triples)):
+                        e2e_pred[pos] = label if label is not None else "other"
+            if progress:
+                progress(repeat, fold)
+        paragraph_runs.append(scores(data.labels, para_pred, labels))
+        if use_docs:
+            end_to_end_runs.append(scores(data.labels, e2e_pred, labels))
+    return {
+        "paragraph": _pool(paragraph_runs),
+        "end_to_end": _pool(end_to_end_runs) if end_to_end_runs else None,
+        "folds": folds,
+        "repeats": repeats,
+        "groups": len(set(groups)),
+        "n": len(data),
+    }
+
+
+def _pool(runs: list) -> dict:
+    """Mean of the repeats' scores, with each repeat's macro-F1 kept for the spread."""
+    first = runs[0]
+    pooled = {
+        "labels": first["labels"],
+        "per_label": {
+            label: {key: float(np.mean([r["per_label"][label][key] for r in runs]))
+                    for key in ("precision", "recall", "f1")} | {"support": first["per_label"][label]["support"]}
+            for label in first["labels"]
+        },
+        "macro_f1": float(np.mean([r["macro_f1"] for r in runs])),
+        "macro_f1_runs": [r["macro_f1"] for r in runs],
+        "accuracy": float(np.mean([r["accuracy"] for r in runs])),
+        "n": first["n"],
+        "confusion": np.sum([r["confusion"] for r in runs], axis=0).tolist(),
+    }
+    return pooled

@@ -1,0 +1,18 @@
+"""The default label set of ../shared/LABELS.md, with the Chinese names shown to people."""
+
+DEFAULT_LABELS = ("theory", "ideology", "media", "civilization", "culture", "other")
+
+CHINESE_NAMES = {
+    "theory": "理论学习",
+    "ideology": "意识形态",
+    "media": "新闻宣传",
+    "civilization": "精神文明",
+    "culture": "文化建设",
+    "other": "其他",
+}
+
+
+def display_name(label: str) -> str:
+    """``theory`` → ``theory 理论学习``; a user's own label is shown as it is."""
+    name = CHINESE_NAMES.get(label)
+    return f"{label} {name}" if name else label

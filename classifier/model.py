@@ -1,0 +1,146 @@
+"""The paragraph classifier: features from :mod:`vectorize`, a linear model, atomic persistence.
+
+Follows scikit-learn's conventions: parameters in ``__init__``, ``fit`` / ``predict`` /
+``predict_proba``, fitted state in attributes ending in ``_``.  Texts are paragraph strings;
+``headings`` (the section heading each sits under, or None) is an optional second input.
+"""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.linear_model import LogisticRegression
+
+from .errors import InputError
+from .files import atomic_writer
+from .vectorize import ParagraphVectorizer
+
+__all__ = ["ParagraphClassifier", "load_model", "save_model", "MODEL_FORMAT"]
+
+MODEL_FORMAT = "classifier.paragraph-model/1"
+
+
+class ParagraphClassifier(ClassifierMixin, BaseEstimator):
+    """Label paragraphs of propaganda work reports by work area.
+
+    Parameters
+    ----------
+    C : inverse regularisation strength of the logistic regression.
+    class_weight : "balanced" gives rare areas the weight of common ones; None does not.
+    word_ngrams, char_ngram_range, heading_weight, min_df : see :class:`ParagraphVectorizer`.
+    random_state : seed for anything random in fitting.
+    """
+
+    def __init__(self, C=10.0, class_weight="balanced", word_ngrams=2, char_ngram_range=(1, 3),
+                 heading_weight=0.5, min_df=2, max_iter=2000, random_state=0):
+        self.C = C
+        self.class_weight = class_weight
+        self.word_ngrams = word_ngrams
+        self.char_ngram_range = char_ngram_range
+        self.heading_weight = heading_weight
+        self.min_df = min_df
+        self.max_iter = max_iter
+        self.random_state = random_state
+
+    def fit(self, X, y, headings=None):
+        texts = _texts(X)
+        y = np.asarray(list(y), dtype=object)
+        if len(texts) != len(y):
+            raise ValueError(f"{len(texts)} texts but {len(y)} labels")
+        if len(set(y)) < 2:
+            raise ValueError("training needs at least two different labels")
+        self.vectorizer_ = ParagraphVectorizer(
+            word_ngrams=self.word_ngrams, char_ngram_range=self.char_ngram_range,
+            heading_weight=self.heading_weight, min_df=self.min_df)
+        features = self.vectorizer_.fit_transform(texts, headings)
+        self.linear_ = LogisticRegression(C=self.C, class_weight=self.class_weight,
+                                          max_iter=self.max_iter, random_state=self.random_state)
+        self.linear_.fit(features, y)
+        self.classes_ = self.linear_.classes_
+        return self
+
+    def transform(self, X, headings=None):
+        """The feature matrix of paragraphs, as the linear model sees it."""
+        return self.vectorizer_.transform(_texts(X), headings)
+
+    def decision_function(self, X, headings=None):
+        return self.linear_.decision_function(self.transform(X, headings))
+
+    def predict_proba(self, X, headings=None):
+        return self.linear_.predict_proba(self.transform(X, headings))
+
+    def predict(self, X, headings=None):
+        return self.classes_[np.argmax(self.predict_proba(X, headings), axis=1)]
+
+    def explain(self, X, headings=None, top=5, labels=None):
+        """For each paragraph, the ``top`` features that pushed it most towards a label.
+
+        ``labels`` gives the label to explain per paragraph (default: the predicted one).
+        Returns lists of (feature, contribution) pairs, largest first; a feature reads
+        ``w:词`` (word n-gram), ``c:字`` (characters) or ``h:词`` (heading word).
+        """
+        features = self.transform(X, headings)
+        if labels is None:
+            labels = self.classes_[np.argmax(self.linear_.predict_proba(features), axis=1)]
+        names = self.vectorizer_.feature_names()
+        coef = self.linear_.coef_
+        if coef.shape[0] == 1:  # two labels: one row of weights for the second
+            coef = np.vstack([-coef[0], coef[0]])
+        rows = {label: i for i, label in enumerate(self.classes_)}
+        explanations = []
+        for position, label in enumerate(labels):
+            row = features.getrow(position)
+            contributions = row.data * coef[rows[label], row.indices]
+            order = np.argsort(-contributions)[:top]
+            explanations.append([(str(names[row.indices[k]]), float(contributions[k]))
+                                 for k in order if contributions[k] > 0])
+        return explanations
+
+
+def _texts(X):
+    if isinstance(X, str):
+        raise TypeError("expected a list of paragraph texts, got a single string")
+    return [str(x) for x in X]
+
+
+def save_model(model, path: str, metadata: dict | None = None, force: bool = False) -> None:
+    """Write ``model`` to ``path`` atomically; an existing file is replaced only with ``force``."""
+    import joblib
+
+    payload = {"format": MODEL_FORMAT, "model": model, "metadata": metadata or {}}
+    with atomic_writer(path, force, binary=True) as out:
+        joblib.dump(payload, out, compress=3)
+
+
+def load_model(path: str | None = None):
+    """Load a model written by :func:`save_model`; without ``path``, the shipped default model."""
+    model, _ = load_model_with_metadata(path)
+    return model
+
+
+def load_model_with_metadata(path: str | None = None):
+    import joblib
+
+    if path is None:
+        path = default_model_path()
+    if os.path.isdir(path):
+        raise InputError(path, "is a directory, expected a model file")
+    if not os.path.exists(path):
+        raise InputError(path, "no such model file")
+    try:
+        payload = joblib.load(path)
+    except Exception as err:  # joblib raises many kinds for a file that is not one of its own
+        raise InputError(path, f"is not a classifier model ({type(err).__name__})") from None
+    if not isinstance(payload, dict) or payload.get("format") != MODEL_FORMAT:
+        raise InputError(path, "is not a classifier model (unknown format)")
+    return payload["model"], payload.get("metadata", {})
+
+
+def default_model_path() -> str:
+    """The shipped model: ``models/default.joblib`` beside the package (override: CLASSIFIER_MODEL)."""
+    override = os.environ.get("CLASSIFIER_MODEL")
+    if override:
+        return override
+    here = os.path.dirname(os.path.abspath(__file__))
+    return os.path.join(os.path.dirname(here), "models", "default.joblib")

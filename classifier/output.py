@@ -1,0 +1,89 @@
+"""Write labelled reports as a terminal table, JSON Lines or CSV (HTML lives in :mod:`html_report`)."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+
+from .labels import display_name
+
+__all__ = ["write_table", "write_jsonl", "write_csv", "write_summary_table", "FORMATS"]
+
+
+def _width(text: str) -> int:
+    """Terminal columns of ``text``: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _fit(text: str, columns: int) -> str:
+    """Cut ``text`` to ``columns`` terminal columns (with … when cut) and pad it to that width."""
+    if _width(text) > columns:
+        kept, used = [], 0
+        for ch in text:
+            if used + _width(ch) > columns - 1:
+                break
+            kept.append(ch)
+            used += _width(ch)
+        text = "".join(kept) + "…"
+    return text + " " * max(0, columns - _width(text))
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def write_table(report, out, text_columns: int = 60) -> None:
+    """One report for a person: a row a paragraph, then the share each area takes."""
+    label_columns = max(_width(display_name(label)) for label in report.labels) + 2
+    characters = sum(len(p.text) for p in report.paragraphs)
+    out.write(f"== {report.name}: {len(report.paragraphs)} paragraphs, {characters} characters ==\n")
+    out.write(f"{'#':>4}  {_fit('label', label_columns)}{'conf':>5}  text\n")
+    for p in report.paragraphs:
+        out.write(f"{p.index + 1:>4}  {_fit(display_name(p.label), label_columns)}"
+                  f"{p.confidence:5.2f}  {_fit(_one_line(p.text), text_columns).rstrip()}\n")
+        if p.explanation:
+            words = ", ".join(f"{name} {weight:+.2f}" for name, weight in p.explanation)
+            out.write(f"{'':>4}  {'':{label_columns}}{'':5}  ↳ {words}\n")
+    write_summary_table(report, out, label_columns)
+
+
+def write_summary_table(report, out, label_columns: int | None = None) -> None:
+    """The share of characters and the paragraphs each area takes, with a bar."""
+    if label_columns is None:
+        label_columns = max(_width(display_name(label)) for label in report.labels) + 2
+    out.write("share of the report by area:\n")
+    for label in report.labels:
+        entry = report.summary[label]
+        bar = "█" * round(entry["share"] * 30)
+        out.write(f"  {_fit(display_name(label), label_columns)}{entry['share'] * 100:5.1f}%  "
+                  f"{entry['paragraphs']:>3} paragraphs {entry['characters']:>6} chars  {bar}\n")
+    if report.untouched:
+        out.write("  not covered: " + ", ".join(display_name(label) for label in report.untouched) + "\n")
+    out.write("\n")
+
+
+def write_jsonl(report, out) -> None:
+    """A JSON object a paragraph: file, index, start, end, text, heading, label, confidence, scores."""
+    for p in report.paragraphs:
+        out.write(json.dumps(p.to_dict(report.name), ensure_ascii=False) + "\n")
+
+
+CSV_FIELDS = ("file", "index", "start", "end", "label", "confidence", "heading", "text")
+
+
+def csv_header(labels) -> list:
+    return list(CSV_FIELDS) + [f"score_{label}" for label in labels]
+
+
+def write_csv(report, out, header: bool) -> None:
+    """Rows of a spreadsheet, a paragraph a row, with every label's score in its own column."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    if header:
+        writer.writerow(csv_header(report.labels))
+    for p in report.paragraphs:
+        writer.writerow([report.name, p.index, p.start, p.end, p.label, f"{p.confidence:.4f}",
+                         p.heading or "", p.text] + [f"{p.scores[label]:.4f}" for label in report.labels])
+
+
+FORMATS = ("table", "jsonl", "csv", "html")

@@ -1,0 +1,146 @@
+"""Split a report's text into paragraphs with exact character spans and section headings.
+
+Reports arrive as web copies: one paragraph a line, or many paragraphs run together on one line,
+separated by spaces or only by an enumerator after a sentence end (``…完成。二是…``). A paragraph is
+cut where a person would: at line breaks, before an enumerator that follows a sentence end or a
+space, at white space after a sentence end, and after a short heading followed by white space.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+__all__ = ["Paragraph", "segment", "heading_level", "assign_headings", "ENUMERATOR"]
+
+_CN_NUM = "一二三四五六七八九十"
+# Enumerators that open a paragraph, by outline level (1 is the top).  ``一是`` items are body
+# text, not headings, so they carry no level.
+_LEVELED_ENUMERATORS = [
+    (1, re.compile(rf"[{_CN_NUM}]{{1,3}}\s*[、．.]")),
+    (1, re.compile(rf"第[{_CN_NUM}]{{1,3}}(?:部分|章|节)")),
+    (2, re.compile(rf"[（(]\s*[{_CN_NUM}]{{1,3}}\s*[）)]")),
+    (3, re.compile(r"\d{1,2}\s*[、．]|\d{1,2}\.(?!\d)")),
+    (4, re.compile(r"[（(]\s*\d{1,2}\s*[）)]|[①-⑳]")),
+]
+_ITEM_ENUMERATOR = re.compile(rf"(?:[{_CN_NUM}]{{1,2}}[是要抓]|第[{_CN_NUM}]{{1,2}}[,，、是])")
+ENUMERATOR = re.compile(
+    "|".join(p.pattern for _, p in _LEVELED_ENUMERATORS) + "|" + _ITEM_ENUMERATOR.pattern
+)
+
+_SENTENCE_END = "。！？!?；;"
+_CLOSERS = "”’」』）)》】"
+_LINE_BREAK = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]")
+_SPACE = " \t\u3000\xa0\ufeff\u200b\u2002\u2003\u2009"
+# A cut inside a line: (1) an enumerator right after a sentence end or a space,
+# (2) a space run after a sentence end, (3) a space run after a short heading (handled in code).
+_ENUM_AFTER_END = re.compile(rf"(?<=[{_SENTENCE_END}])[{_CLOSERS}]?(?=(?:{ENUMERATOR.pattern}))")
+_SPACE_RUN = re.compile(rf"[{_SPACE}]+")
+
+# A heading is short; body paragraphs that open with an enumerator run on for sentences.
+MAX_HEADING_CHARS = 40
+
+
+@dataclass
+class Paragraph:
+    """One paragraph of a report: ``text == report_text[start:end]``."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    heading: str | None = None
+    level: int | None = None  # outline level when the paragraph is itself a heading
+    headings: tuple = field(default_factory=tuple)  # the outline path above it, top first
+
+
+def heading_level(text: str) -> int | None:
+    """Outline level of a paragraph that is a heading (1 = 一、, 2 = （一）, …), else None."""
+    text = text.strip(_SPACE)
+    if len(text) > MAX_HEADING_CHARS:
+        return None
+    for level, pattern in _LEVELED_ENUMERATORS:
+        match = pattern.match(text)
+        if match and len(text) - match.end() >= 2:
+            # A heading has at most one sentence: "三、抓阵地建设,完善软硬件。" is one,
+            # "1.营造氛围。对公共场所…" with a second sentence is a body paragraph.
+            body = text[match.end():].rstrip(_SENTENCE_END + _CLOSERS)
+            if not any(ch in _SENTENCE_END for ch in body):
+                return level
+    return None
+
+
+def _line_spans(text: str):
+    """Yield (start, end) of each non-blank line, with surrounding white space trimmed."""
+    pos = 0
+    for brk in list(_LINE_BREAK.finditer(text)) + [None]:
+        end = brk.start() if brk else len(text)
+        start, stop = pos, end
+        while start < stop and text[start] in _SPACE:
+            start += 1
+        while stop > start and text[stop - 1] in _SPACE:
+            stop -= 1
+        if start < stop:
+            yield start, stop
+        if brk:
+            pos = brk.end()
+
+
+def _cut_line(text: str, start: int, end: int):
+    """Yield the paragraph spans of one line."""
+    cuts = set()
+    for match in _ENUM_AFTER_END.finditer(text, start, end):
+        if match.end() > start:
+            cuts.add((match.end(), match.end()))
+    for match in _SPACE_RUN.finditer(text, start, end):
+        before = text[match.start() - 1]
+        after_enumerator = ENUMERATOR.match(text, match.end(), end) is not None
+        piece_start = max([c[1] for c in cuts if c[1] <= match.start()] + [start])
+        piece = text[piece_start:match.start()]
+        short_heading = heading_level(piece) is not None and ENUMERATOR.match(piece)
+        enumerator_only = ENUMERATOR.fullmatch(piece.strip(_SPACE)) is not None
+        if enumerator_only:
+            continue  # "一、 扎实推进…": the space belongs to the heading
+        if before in _SENTENCE_END + _CLOSERS and (before not in _CLOSERS or
+                                                   text[match.start() - 2] in _SENTENCE_END):
+            cuts.add((match.start(), match.end()))
+        elif after_enumerator and before in _SENTENCE_END + _CLOSERS + "：:":
+            cuts.add((match.start(), match.end()))
+        elif short_heading and match.end() < end:
+            cuts.add((match.start(), match.end()))
+    pos = start
+    for cut_start, cut_end in sorted(cuts):
+        if cut_start > pos:
+            yield pos, cut_start
+        pos = max(pos, cut_end)
+    if pos < end:
+        yield pos, end
+
+
+def assign_headings(texts):
+    """For paragraph texts in reading order, return (heading, level, outline path) for each.
+
+    ``heading`` is the innermost heading a paragraph sits under (a heading's own heading is
+    its parent), ``level`` the paragraph's own outline level if it is a heading.
+    """
+    outline: dict[int, str] = {}
+    result = []
+    for text in texts:
+        level = heading_level(text)
+        if level is not None:
+            for deeper in [lv for lv in outline if lv >= level]:
+                del outline[deeper]
+        path = tuple(outline[lv] for lv in sorted(outline))
+        result.append((path[-1] if path else None, level, path))
+        if level is not None:
+            outline[level] = text.strip(_SPACE)
+    return result
+
+
+def segment(text: str) -> list[Paragraph]:
+    """Split ``text`` into paragraphs in reading order."""
+    spans = [span for line in _line_spans(text) for span in _cut_line(text, *line)]
+    texts = [text[a:b] for a, b in spans]
+    return [
+        Paragraph(index=i, start=a, end=b, text=t, heading=h, level=lv, headings=path)
+        for i, ((a, b), t, (h, lv, path)) in enumerate(zip(spans, texts, assign_headings(texts)))
+    ]

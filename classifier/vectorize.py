@@ -1,0 +1,97 @@
+"""Turn paragraphs into features: TF-IDF of jieba words, of characters, and of the section heading.
+
+Each paragraph is tokenised once; word n-grams, character n-grams and heading words are three
+blocks side by side, so the linear model weighs each kind of evidence on its own.
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from .tokenize import tokenize
+
+__all__ = ["ParagraphVectorizer"]
+
+
+def _identity(tokens):
+    return tokens
+
+
+def _word_ngrams(tokens, n_max):
+    grams = list(tokens)
+    for n in range(2, n_max + 1):
+        grams.extend(" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
+    return grams
+
+
+class ParagraphVectorizer(TransformerMixin, BaseEstimator):
+    """Sparse features of (text, heading) pairs.
+
+    Parameters
+    ----------
+    word_ngrams : longest jieba word n-gram (1 = words only).
+    char_ngram_range : character n-gram lengths, or None for no character block.
+    heading_weight : scale of the heading block (0 drops it).
+    min_df : a feature must occur in this many training paragraphs.
+    sublinear_tf : use 1 + log(tf), so a term repeated in a long paragraph does not dominate.
+    """
+
+    def __init__(self, word_ngrams=2, char_ngram_range=(1, 3), heading_weight=0.5, min_df=2,
+                 sublinear_tf=True):
+        self.word_ngrams = word_ngrams
+        self.char_ngram_range = char_ngram_range
+        self.heading_weight = heading_weight
+        self.min_df = min_df
+        self.sublinear_tf = sublinear_tf
+
+    def _words(self, min_df=None):
+        return TfidfVectorizer(analyzer=_identity, min_df=self.min_df if min_df is None else min_df,
+                               sublinear_tf=self.sublinear_tf, dtype=np.float32)
+
+    def _word_grams(self, texts):
+        return [_word_ngrams(tokenize(text), self.word_ngrams) for text in texts]
+
+    def fit(self, texts, headings=None):
+        self.fit_transform(texts, headings)
+        return self
+
+    def fit_transform(self, texts, headings=None, y=None):
+        texts = list(texts)
+        headings = list(headings) if headings is not None else [None] * len(texts)
+        self.words_ = self._words()
+        blocks = [self.words_.fit_transform(self._word_grams(texts))]
+        if self.char_ngram_range:
+            self.chars_ = TfidfVectorizer(analyzer="char", ngram_range=tuple(self.char_ngram_range),
+                                          min_df=self.min_df, sublinear_tf=self.sublinear_tf,
+                                          dtype=np.float32)
+            blocks.append(self.chars_.fit_transform(texts))
+        if self.heading_weight:
+            heading_tokens = [tokenize(h) if h else [] for h in headings]
+            try:
+                self.heading_words_ = self._words().fit(heading_tokens)
+            except ValueError:  # no heading term often enough: a placeholder vocabulary
+                self.heading_words_ = self._words(min_df=1).fit([["<none>"]])
+            blocks.append(self.heading_words_.transform(heading_tokens) * self.heading_weight)
+        return sparse.hstack(blocks, format="csr")
+
+    def transform(self, texts, headings=None):
+        texts = list(texts)
+        headings = list(headings) if headings is not None else [None] * len(texts)
+        blocks = [self.words_.transform(self._word_grams(texts))]
+        if self.char_ngram_range:
+            blocks.append(self.chars_.transform(texts))
+        if self.heading_weight:
+            heading_tokens = [tokenize(h) if h else [] for h in headings]
+            blocks.append(self.heading_words_.transform(heading_tokens) * self.heading_weight)
+        return sparse.hstack(blocks, format="csr")
+
+    def feature_names(self):
+        """Readable names of the columns: ``w:词``, ``c:字符``, ``h:标题词``."""
+        names = ["w:" + n for n in self.words_.get_feature_names_out()]
+        if self.char_ngram_range:
+            names += ["c:" + n for n in self.chars_.get_feature_names_out()]
+        if self.heading_weight:
+            names += ["h:" + n for n in self.heading_words_.get_feature_names_out()]
+        return np.asarray(names, dtype=object)

@@ -1,0 +1,133 @@
+"""The predict command's contract, on every shared document, and its answers to bad input."""
+import json
+import os
+
+import pytest
+
+from conftest import DOCS, ROOT, doc_text, run_cli
+
+EXAMPLE = os.path.join(ROOT, "examples", "town_report.txt")
+LABELS = {"theory", "ideology", "media", "civilization", "culture", "other"}
+
+
+def test_jsonl_contract_holds_on_every_shared_document():
+    names = sorted(os.listdir(DOCS))
+    result = run_cli("predict", "--format", "jsonl", *[os.path.join(DOCS, n) for n in names])
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    by_file = {}
+    for row in rows:
+        by_file.setdefault(row["file"], []).append(row)
+    assert len(by_file) == len(names)
+    for path, file_rows in by_file.items():
+        text = doc_text(os.path.basename(path)[:-4])
+        assert [r["index"] for r in file_rows] == list(range(len(file_rows)))
+        for row in file_rows:
+            assert {"file", "index", "start", "end", "text", "heading", "label", "confidence", "scores"} <= set(row)
+            assert text[row["start"]:row["end"]] == row["text"]
+            assert row["label"] in LABELS
+            assert set(row["scores"]) == LABELS
+            assert abs(sum(row["scores"].values()) - 1) < 0.01
+            assert row["confidence"] == pytest.approx(max(row["scores"].values()), abs=1e-4)
+            assert row["heading"] is None or isinstance(row["heading"], str)
+
+
+def test_table_lists_paragraphs_and_the_summary():
+    result = run_cli("predict", EXAMPLE)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "理论学习" in out and "share of the report by area" in out
+    lines = [line for line in out.splitlines() if line[:4].strip().isdigit()]
+    with open(EXAMPLE, encoding="utf-8") as handle:
+        jsonl = run_cli("predict", "--format", "jsonl", EXAMPLE).stdout.splitlines()
+    assert len(lines) == len(jsonl) > 10
+
+
+def test_example_report_areas_are_found():
+    """The shipped example names all five areas in its headings; the model must find each."""
+    rows = [json.loads(line) for line in run_cli("predict", "--format", "jsonl", EXAMPLE).stdout.splitlines()]
+    headings = {r["text"][:2]: r["label"] for r in rows if r["text"][:2] in ("一、", "二、", "三、", "四、", "五、")}
+    assert headings == {"一、": "theory", "二、": "ideology", "三、": "media", "四、": "civilization",
+                        "五、": "culture"}
+
+
+def test_stdin_reads_like_a_file():
+    with open(EXAMPLE, encoding="utf-8") as handle:
+        text = handle.read()
+    from_stdin = run_cli("predict", "--format", "jsonl", "-", stdin=text)
+    from_file = run_cli("predict", "--format", "jsonl", EXAMPLE)
+    strip = lambda out: [{k: v for k, v in json.loads(l).items() if k != "file"} for l in out.splitlines()]
+    assert from_stdin.returncode == 0
+    assert strip(from_stdin.stdout) == strip(from_file.stdout)
+    assert json.loads(from_stdin.stdout.splitlines()[0])["file"] == "<stdin>"
+
+
+def _assert_clean_error(result, *fragments):
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+
+
+def test_missing_file(tmp_path):
+    missing = str(tmp_path / "nope.txt")
+    _assert_clean_error(run_cli("predict", missing), missing, "no such file")
+
+
+def test_empty_file(tmp_path):
+    path = tmp_path / "empty.txt"
+    path.write_bytes(b"")
+    _assert_clean_error(run_cli("predict", str(path)), str(path), "empty")
+    path.write_text(" \n\n\u3000\n", encoding="utf-8")
+    _assert_clean_error(run_cli("predict", str(path)), str(path), "empty")
+
+
+def test_binary_file(tmp_path):
+    path = tmp_path / "blob.txt"
+    path.write_bytes(bytes(range(256)) * 8)
+    _assert_clean_error(run_cli("predict", str(path)), str(path), "binary")
+
+
+def test_undecodable_text(tmp_path):
+    path = tmp_path / "bad.txt"
+    # Valid neither as UTF-8 nor as GB18030: a lead byte followed by an invalid trail byte.
+    path.write_bytes("正文。".encode("utf-8") + b"\x81\x20\xff\xfe\x81")
+    _assert_clean_error(run_cli("predict", str(path)), str(path), "offset")
+
+
+def test_directory_without_reports(tmp_path):
+    (tmp_path / "notes.md").write_text("x", encoding="utf-8")
+    _assert_clean_error(run_cli("predict", str(tmp_path)), str(tmp_path), "no .txt or .docx")
+
+
+@pytest.mark.parametrize("suffix", [".pdf", ".doc", ".png"])
+def test_unsupported_kinds_are_refused(tmp_path, suffix):
+    path = tmp_path / f"report{suffix}"
+    path.write_bytes(b"%PDF-1.4 whatever")
+    _assert_clean_error(run_cli("predict", str(path)), str(path), "not supported", ".docx")
+
+
+def test_model_that_is_not_a_model(tmp_path):
+    fake = tmp_path / "model.joblib"
+    fake.write_text("not a model", encoding="utf-8")
+    _assert_clean_error(run_cli("predict", EXAMPLE, "--model", str(fake)), str(fake), "not a classifier model")
+    missing = str(tmp_path / "missing.joblib")
+    _assert_clean_error(run_cli("predict", EXAMPLE, "--model", missing), missing, "no such model file")
+    _assert_clean_error(run_cli("predict", EXAMPLE, "--model", str(tmp_path)), str(tmp_path), "directory")
+
+
+def test_out_file_is_not_overwritten_without_force(tmp_path):
+    out = tmp_path / "result.jsonl"
+    out.write_text("keep me", encoding="utf-8")
+    _assert_clean_error(run_cli("predict", EXAMPLE, "--format", "jsonl", "--out", str(out)), str(out), "--force")
+    assert out.read_text(encoding="utf-8") == "keep me"
+    assert run_cli("predict", EXAMPLE, "--format", "jsonl", "--out", str(out), "--force").returncode == 0
+    assert out.read_text(encoding="utf-8").startswith("{")
+
+
+def test_usage_errors_exit_non_zero():
+    assert run_cli().returncode == 2
+    assert run_cli("predict", EXAMPLE, "--format", "xml").returncode == 2

@@ -1,0 +1,101 @@
+"""Segmentation: run-on lines, headings, boilerplate; spans always index the original text."""
+import pytest
+
+from classifier.segment import assign_headings, heading_level, segment
+
+from conftest import DOCS, doc_text
+
+
+def spans_hold(text):
+    paragraphs = segment(text)
+    for p in paragraphs:
+        assert text[p.start:p.end] == p.text
+        assert p.text == p.text.strip()
+    return paragraphs
+
+
+def test_one_paragraph_a_line_with_blank_lines_and_crlf():
+    text = "标题一行\r\n\r\n  第一段内容。\r\n第二段内容。\r\n"
+    assert [p.text for p in spans_hold(text)] == ["标题一行", "第一段内容。", "第二段内容。"]
+
+
+def test_run_on_line_cut_at_enumerators_after_sentence_end():
+    text = "三、抓阵地建设，完善设施。一是建好宣传栏。二是管好广播站，三是这里不切。"
+    assert [p.text for p in spans_hold(text)] == [
+        "三、抓阵地建设，完善设施。", "一是建好宣传栏。", "二是管好广播站，三是这里不切。"]
+
+
+def test_run_on_line_cut_at_space_after_sentence_end_and_after_heading():
+    text = "现将工作总结如下。 一、理论学习 全年学习十二次。 二、文明创建 新增文明村三个。"
+    assert [p.text for p in spans_hold(text)] == [
+        "现将工作总结如下。", "一、理论学习", "全年学习十二次。", "二、文明创建", "新增文明村三个。"]
+
+
+def test_space_inside_an_enumerator_or_a_sentence_is_not_a_cut():
+    text = "一、 扎实推进文明创建\n开展 2025年“文明家庭”评选，共评出20户。"
+    assert [p.text for p in spans_hold(text)] == ["一、 扎实推进文明创建", "开展 2025年“文明家庭”评选，共评出20户。"]
+
+
+def test_headings_nest_by_level():
+    text = "一、理论学习\n（一）中心组\n学习十二次。\n（二）宣讲\n宣讲三十场。\n二、文化建设\n演出十场。"
+    paragraphs = spans_hold(text)
+    by_text = {p.text: p for p in paragraphs}
+    assert by_text["学习十二次。"].heading == "（一）中心组"
+    assert by_text["学习十二次。"].headings == ("一、理论学习", "（一）中心组")
+    assert by_text["宣讲三十场。"].heading == "（二）宣讲"
+    assert by_text["（二）宣讲"].heading == "一、理论学习"
+    assert by_text["演出十场。"].heading == "二、文化建设"
+    assert by_text["一、理论学习"].heading is None
+
+
+@pytest.mark.parametrize("text, level", [
+    ("一、加强理论武装", 1), ("（二）做强新闻宣传", 2), ("(3)开展活动", 4), ("3、强化责任", 3),
+    ("1.营造氛围。对公共场所的广告进行更替，继续新增广告带。", None),
+    ("二是加强网络管理", None), ("乡镇宣传工作总结", None),
+])
+def test_heading_level(text, level):
+    assert heading_level(text) == level
+
+
+def test_decimal_numbers_are_not_enumerators():
+    text = "全年投入1.5万元。2.3万人次参与活动。"
+    assert len(spans_hold(text)) == 1
+
+
+def test_boilerplate_lines_stay_their_own_paragraphs():
+    text = "首页 > 工作总结\n正文第一段。\n上一篇：某某总结\n点击下载文档"
+    assert [p.text for p in spans_hold(text)][-2:] == ["上一篇：某某总结", "点击下载文档"]
+
+
+def test_blank_text_has_no_paragraphs():
+    assert segment("  \n\u3000\n\t") == []
+
+
+def test_assign_headings_on_a_sequence():
+    result = assign_headings(["一、理论学习", "内容。", "二、文化建设", "内容。"])
+    assert [h for h, _, _ in result] == [None, "一、理论学习", None, "二、文化建设"]
+
+
+def test_every_shared_document_segments_with_exact_spans():
+    import os
+
+    for name in sorted(os.listdir(DOCS)):
+        text = doc_text(name[:-4])
+        paragraphs = spans_hold(text)
+        assert paragraphs, name
+        # Segmentation covers every non-blank character of the document.
+        covered = sum(p.end - p.start for p in paragraphs)
+        assert covered >= len("".join(text.split())), name
+
+
+def test_segmentation_finds_the_labelled_paragraph_starts(corpus_rows):
+    """Nearly every labelled paragraph of the corpus starts where segmentation cuts."""
+    starts = {}
+    for row in corpus_rows:
+        starts.setdefault(row["doc"], set()).add(row["start"])
+    found = total = 0
+    for doc, gold in starts.items():
+        predicted = {p.start for p in segment(doc_text(doc))}
+        found += len(gold & predicted)
+        total += len(gold)
+    assert found / total >= 0.98

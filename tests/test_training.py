@@ -1,0 +1,154 @@
+"""Training and evaluation round trips, reproducibility, atomic model files, bad data."""
+import csv
+import json
+import os
+
+import pytest
+
+from classifier import ParagraphClassifier, load_model
+from classifier.data import read_labelled
+from classifier.evaluate import label_by_overlap, scores
+
+from conftest import DEFAULT_MODEL, DOCS, LABELS, doc_text, run_cli
+
+# Short paragraphs written for the tests: two made-up areas of a user's own label set.
+OWN = [
+    ("组织读书会，交流读书心得。", "reading", "a"), ("开展读书分享，推荐好书十本。", "reading", "a"),
+    ("读书月活动吸引读者参与。", "reading", "b"), ("举办读书沙龙，品读经典。", "reading", "b"),
+    ("开展消防演练，排查隐患。", "safety", "c"), ("检查消防设施，整改隐患五处。", "safety", "c"),
+    ("组织安全培训，演练疏散。", "safety", "d"), ("排查安全隐患，落实消防责任。", "safety", "d"),
+]
+
+
+def write_jsonl(path, rows):
+    with open(path, "w", encoding="utf-8") as handle:
+        for text, label, doc in rows:
+            handle.write(json.dumps({"text": text, "label": label, "doc": doc}, ensure_ascii=False) + "\n")
+
+
+def test_scores_known_values():
+    result = scores(["a", "a", "b", "b"], ["a", "b", "b", "b"], ["a", "b"])
+    assert result["per_label"]["a"] == {"precision": 1.0, "recall": 0.5, "f1": pytest.approx(2 / 3), "support": 2}
+    assert result["per_label"]["b"]["precision"] == pytest.approx(2 / 3)
+    assert result["accuracy"] == 0.75
+    assert result["confusion"] == [[1, 1], [0, 2]]
+
+
+def test_label_by_overlap_takes_the_label_covering_most_characters():
+    predicted = [(0, 10, "x"), (10, 14, "y"), (14, 30, "y")]
+    assert label_by_overlap([(0, 12), (8, 30), (40, 50)], predicted) == ["x", "y", None]
+
+
+def test_train_on_own_labels_then_predict_and_evaluate(tmp_path):
+    data = tmp_path / "own.jsonl"
+    write_jsonl(data, OWN)
+    model_path = tmp_path / "own.joblib"
+    result = run_cli("train", str(data), "--out", str(model_path), "--folds", "2")
+    assert result.returncode == 0, result.stderr
+    assert "macro-F1" in result.stdout
+    model = load_model(str(model_path))
+    assert list(model.classes_) == ["reading", "safety"]
+    assert list(model.predict(["举办读书交流会。", "开展消防安全检查。"])) == ["reading", "safety"]
+    evaluated = run_cli("evaluate", str(data), "--model", str(model_path), "--format", "json")
+    assert evaluated.returncode == 0, evaluated.stderr
+    report = json.loads(evaluated.stdout)
+    assert report["labels"] == ["reading", "safety"]
+    assert report["accuracy"] == 1.0
+    assert sum(map(sum, report["confusion"])) == len(OWN)
+
+
+def test_csv_training_data(tmp_path):
+    data = tmp_path / "own.csv"
+    with open(data, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "label", "doc"])
+        writer.writerows(OWN)
+    loaded = read_labelled(str(data))
+    assert loaded.texts[0] == OWN[0][0] and loaded.labels[-1] == "safety" and loaded.docs[0] == "a"
+    result = run_cli("train", str(data), "--out", str(tmp_path / "m.joblib"), "--repeats", "0")
+    assert result.returncode == 0, result.stderr
+
+
+def test_model_file_is_never_overwritten_without_force(tmp_path):
+    data = tmp_path / "own.jsonl"
+    write_jsonl(data, OWN)
+    model_path = tmp_path / "m.joblib"
+    model_path.write_bytes(b"precious")
+    result = run_cli("train", str(data), "--out", str(model_path), "--repeats", "0")
+    assert result.returncode != 0 and "--force" in result.stderr
+    assert model_path.read_bytes() == b"precious"
+    result = run_cli("train", str(data), "--out", str(model_path), "--repeats", "0", "--force")
+    assert result.returncode == 0
+    assert load_model(str(model_path)).classes_.tolist() == ["reading", "safety"]
+    assert [p for p in os.listdir(tmp_path) if p.startswith(".tmp-")] == []
+
+
+@pytest.mark.parametrize("content, fragment", [
+    ('{"text": "甲", "label": "theory"}\n{"text": "乙", "label": \n', "line 2"),
+    ('{"text": "甲", "label": "theory"}\n{"label": "theory"}\n', "line 2: missing or empty 'text'"),
+    ('{"text": "甲"}\n', "line 1: missing or empty 'label'"),
+    ('[1, 2]\n', "line 1"),
+])
+def test_malformed_jsonl_names_the_line(tmp_path, content, fragment):
+    data = tmp_path / "bad.jsonl"
+    data.write_text(content, encoding="utf-8")
+    result = run_cli("train", str(data), "--out", str(tmp_path / "m.joblib"))
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert str(data) in result.stderr and fragment in result.stderr
+    assert not (tmp_path / "m.joblib").exists()
+
+
+def test_malformed_csv_names_the_line(tmp_path):
+    data = tmp_path / "bad.csv"
+    data.write_text("text,label\n甲,theory\n乙,theory,extra\n", encoding="utf-8")
+    result = run_cli("train", str(data), "--out", str(tmp_path / "m.joblib"))
+    assert result.returncode != 0 and "line 3" in result.stderr and "Traceback" not in result.stderr
+    data.write_text("words,label\n甲,theory\n", encoding="utf-8")
+    result = run_cli("train", str(data), "--out", str(tmp_path / "m.joblib"))
+    assert result.returncode != 0 and "header" in result.stderr
+
+
+def test_unknown_label_is_refused(tmp_path):
+    data = tmp_path / "own.jsonl"
+    write_jsonl(data, OWN)
+    result = run_cli("train", str(data), "--out", str(tmp_path / "m.joblib"), "--labels", "reading,other")
+    assert result.returncode != 0 and "unknown label 'safety'" in result.stderr and "line 5" in result.stderr
+    # Evaluating the default model on labels it does not know is refused too.
+    result = run_cli("evaluate", str(data), "--model", DEFAULT_MODEL)
+    assert result.returncode != 0 and "unknown label 'reading'" in result.stderr
+
+
+def test_training_data_that_is_not_there(tmp_path):
+    result = run_cli("train", str(tmp_path / "none.jsonl"), "--out", str(tmp_path / "m.joblib"))
+    assert result.returncode != 0 and "no such file" in result.stderr
+    result = run_cli("train", str(tmp_path), "--out", str(tmp_path / "m.joblib"))
+    assert result.returncode != 0 and "directory" in result.stderr
+
+
+def test_the_documented_command_reproduces_the_shipped_model(tmp_path, default_model):
+    """Same data, same seed: the same predictions as the shipped model, to the last digit."""
+    out = tmp_path / "again.joblib"
+    result = run_cli("train", LABELS, "--corrections", os.path.join("models", "corrections.jsonl"),
+                     "--out", str(out), "--repeats", "0")
+    assert result.returncode == 0, result.stderr
+    again = load_model(str(out))
+    assert again.get_params() == default_model.get_params()
+    texts = [doc_text(doc) for doc in ("seed_001", "web_010", "web_030")]
+    from classifier import label_reports
+
+    first = label_reports(default_model, [("a", t) for t in texts])
+    second = label_reports(again, [("a", t) for t in texts])
+    for one, two in zip(first, second):
+        assert [(p.label, p.scores) for p in one.paragraphs] == [(p.label, p.scores) for p in two.paragraphs]
+
+
+def test_estimator_conventions(default_model):
+    from sklearn.base import clone
+
+    params = default_model.get_params()
+    assert clone(default_model).get_params() == params
+    probabilities = default_model.predict_proba(["组织中心组专题学习。", "开展送戏下乡文艺演出。"])
+    assert probabilities.shape == (2, len(default_model.classes_))
+    assert list(default_model.predict(["组织中心组专题学习。", "开展送戏下乡文艺演出。"])) == ["theory", "culture"]
+    with pytest.raises(TypeError):
+        default_model.predict("一段文字")
