@@ -36,25 +36,46 @@ class Document:
     encoding: str = "utf-8"
 
 
-def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 saved without a BOM shows NUL in every other byte of its ASCII characters."""
-    if len(data) < 4 or len(data) % 2:
+# Characters that make up nearly all of a Chinese report (or of plain ASCII text).  UTF-16
+# decoded in the wrong byte order, or binary data, yields scattered scripts instead.
+_COMMON_PUNCTUATION = set("\u00a0\u00b7\u2014\u2015\u2018\u2019\u201c\u201d\u2022\u2026\u2027\u25cf\u25a0\u2605")
+
+
+def _common(ch: str) -> bool:
+    code = ord(ch)
+    return (0x4E00 <= code <= 0x9FFF or 0x20 <= code <= 0x7E or ch in "\t\n\r"
+            or 0x3000 <= code <= 0x303F or 0xFF01 <= code <= 0xFF5E or 0x3400 <= code <= 0x4DBF
+            or ch in _COMMON_PUNCTUATION)
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 saved without a BOM: (text, encoding) in the byte order that reads as text, or None.
+
+    Counting NULs is not enough: a Chinese text has them only in its few ASCII characters
+    (and in characters like 一, U+4E00).  So decode both ways and keep the one whose characters
+    are nearly all Chinese, ASCII or common punctuation.
+    """
+    if len(data) < 2 or len(data) % 2:
         return None
-    even_nuls = data[0::2].count(0)
-    odd_nuls = data[1::2].count(0)
-    half = len(data) // 2
-    if odd_nuls > half * 0.2 and even_nuls < half * 0.05:
-        return "utf-16-le"
-    if even_nuls > half * 0.2 and odd_nuls < half * 0.05:
-        return "utf-16-be"
-    return None
+    best = None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        sample = text[:20000]
+        share = sum(map(_common, sample)) / len(sample)
+        if share >= 0.9 and (best is None or share > best[0]):
+            best = (share, text, encoding)
+    return (best[1], best[2]) if best else None
 
 
 def decode(data: bytes, source: str = "<bytes>") -> tuple[str, str]:
     """Decode a text file's bytes, detecting the encoding; return (text, encoding name).
 
-    Tried in order: a byte-order mark, UTF-16 without one, UTF-8, then GB18030 (a superset of
-    GBK and GB2312, what Chinese Windows saves as "ANSI").  Binary data is refused.
+    Tried in order: a byte-order mark, UTF-16 without one (when the data holds NUL bytes, which
+    UTF-8 and GB18030 text never does), UTF-8, then GB18030 (a superset of GBK and GB2312, what
+    Chinese Windows saves as "ANSI").  Binary data is refused.
     """
     if not data:
         raise InputError(source, "is empty")
@@ -64,21 +85,23 @@ def decode(data: bytes, source: str = "<bytes>") -> tuple[str, str]:
                 return data.decode(encoding), encoding.replace("-sig", "")
             except UnicodeDecodeError as err:
                 raise InputError(source, f"cannot be decoded as {encoding} (byte {err.start})") from None
-    utf16 = _utf16_without_bom(data)
-    if utf16:
-        try:
-            return data.decode(utf16), utf16
-        except UnicodeDecodeError:
-            pass
     head = data[:65536]
+    if b"\0" in head:
+        utf16 = _utf16_without_bom(data)
+        if utf16:
+            return utf16
+        raise InputError(source, "is a binary file, not text; " + _SUPPORTED)
     controls = sum(1 for b in head if b in _BINARY_CONTROLS)
-    if b"\0" in head or controls > len(head) * 0.01:
+    if controls > len(head) * 0.01:
         raise InputError(source, "is a binary file, not text; " + _SUPPORTED)
     for encoding in ("utf-8", "gb18030"):
         try:
             return data.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
+    utf16 = _utf16_without_bom(data)  # a UTF-16 text all in Chinese may hold no NUL byte at all
+    if utf16:
+        return utf16
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -96,19 +119,61 @@ def _docx_text(path: str) -> str:
         raise InputError(path, "reading .docx needs python-docx: pip install python-docx") from None
     try:
         document = docx.Document(path)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
-        raise InputError(path, f"is not a readable .docx file ({type(err).__name__})") from None
-    lines = []
-    body = document.element.body
-    for block in body.iterchildren():
-        tag = block.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            lines.append("".join(node.text or "" for node in block.iter() if node.tag.endswith("}t")))
-        elif tag == "tbl":
-            for cell in block.iter():
-                if cell.tag.endswith("}p"):
-                    lines.append("".join(n.text or "" for n in cell.iter() if n.tag.endswith("}t")))
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except PermissionError:
+        raise InputError(path, "permission denied") from None
+    except Exception as err:  # not a zip, no document part, bad XML: python-docx raises each its own way
+        if isinstance(err, zipfile.BadZipFile) or type(err).__name__ == "PackageNotFoundError":
+            why = "not a Word zip package; a .doc must be saved as .docx first"
+        else:
+            why = type(err).__name__
+        raise InputError(path, f"is not a readable .docx file ({why})") from None
+    lines: list = []
+    _docx_blocks(document.element.body, lines)
     return "\n".join(lines)
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+def _docx_blocks(parent, lines: list) -> None:
+    """Append the text of each paragraph under ``parent`` in reading order: body paragraphs,
+    table cells (row by row) and content controls alike."""
+    for block in parent.iterchildren():
+        if block.tag == _W + "p":
+            lines.append(_docx_paragraph(block))
+        elif block.tag in (_W + "tbl", _W + "tr", _W + "tc", _W + "sdt", _W + "sdtContent",
+                           _W + "customXml", _W + "txbxContent"):
+            _docx_blocks(block, lines)
+
+
+def _docx_paragraph(paragraph) -> str:
+    """A paragraph's text: its runs' text, tabs as tabs and line breaks as line ends.
+
+    A text box's content is stored twice (the drawing and a fallback for old Word): read once.
+    Deleted revisions (``w:delText``) and field codes (``w:instrText``) are not text.
+    """
+    parts = []
+    stack = [iter(paragraph.iterchildren())]
+    while stack:
+        node = next(stack[-1], None)
+        if node is None:
+            stack.pop()
+            continue
+        tag = node.tag
+        if tag == _W + "t":
+            parts.append(node.text or "")
+        elif tag == _W + "tab":
+            parts.append("\t")
+        elif tag in (_W + "br", _W + "cr"):
+            parts.append("\n")
+        elif tag == _W + "p":  # a paragraph inside a text box within this one
+            parts.append("\n" + _docx_paragraph(node))
+        elif tag not in (_FALLBACK, _W + "pPr", _W + "rPr", _W + "del"):
+            stack.append(iter(node.iterchildren()))
+    return "".join(parts)
 
 
 def _read_bytes(path: str) -> bytes:
