@@ -108,13 +108,16 @@ def cross_validate(make_model, data: LabelledData, folds=5, repeats=3, seed=0, d
             train_data, test_data = data.subset(train), data.subset(test)
             model = make_model()
             model.fit(train_data.texts, train_data.labels, headings=train_data.headings)
-            for position, label in zip(test, model.predict(test_data.texts, headings=test_data.headings)):
+            # Labelled paragraphs are read in order within their report, as predict reads them.
+            test_groups = [groups[position] for position in test]
+            predicted = model.predict_report(test_data.texts, headings=test_data.headings, reports=test_groups)
+            for position, label in zip(test, predicted):
                 para_pred[position] = label
             if use_docs:
                 for doc in sorted(set(test_data.docs)):
                     paragraphs = doc_paragraphs[doc]
-                    predicted = model.predict([p.text for p in paragraphs],
-                                              headings=[p.heading for p in paragraphs])
+                    predicted = model.predict_report([p.text for p in paragraphs],
+                                                     headings=[p.heading for p in paragraphs])
                     triples = [(p.start, p.end, label) for p, label in zip(paragraphs, predicted)]
                     members = [pos for pos in test if data.docs[pos] == doc]
                     for pos, label in zip(members, label_by_overlap([data.spans[m] for m in members], triples)):

@@ -29,11 +29,18 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
     C : inverse regularisation strength of the logistic regression.
     class_weight : "balanced" gives rare areas the weight of common ones; None does not.
     word_ngrams, char_ngram_range, heading_weight, min_df : see :class:`ParagraphVectorizer`.
+    neighbour_weight, heading_context_weight : how much a paragraph's neighbours and its section
+        heading count when paragraphs are read as a report (:meth:`predict_report_proba`).
     random_state : seed for anything random in fitting.
     """
 
     def __init__(self, C=10.0, class_weight="balanced", word_ngrams=2, char_ngram_range=(1, 3),
-                 heading_weight=0.5, min_df=2, max_iter=2000, random_state=0):
+                 heading_weight=0.0, min_df=2, lead_weight=0.0, cue_weight=0.3, neighbour_weight=0.2,
+                 heading_context_weight=0.3, max_iter=2000, random_state=0):
+        self.neighbour_weight = neighbour_weight
+        self.heading_context_weight = heading_context_weight
+        self.lead_weight = lead_weight
+        self.cue_weight = cue_weight
         self.C = C
         self.class_weight = class_weight
         self.word_ngrams = word_ngrams
@@ -52,7 +59,8 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError("training needs at least two different labels")
         self.vectorizer_ = ParagraphVectorizer(
             word_ngrams=self.word_ngrams, char_ngram_range=self.char_ngram_range,
-            heading_weight=self.heading_weight, min_df=self.min_df)
+            heading_weight=self.heading_weight, min_df=self.min_df, lead_weight=self.lead_weight,
+            cue_weight=self.cue_weight)
         features = self.vectorizer_.fit_transform(texts, headings)
         self.linear_ = LogisticRegression(C=self.C, class_weight=self.class_weight,
                                           max_iter=self.max_iter, random_state=self.random_state)
@@ -72,6 +80,47 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X, headings=None):
         return self.classes_[np.argmax(self.predict_proba(X, headings), axis=1)]
+
+    def predict_report_proba(self, X, headings=None, reports=None):
+        """Probabilities for paragraphs read in order as parts of reports.
+
+        A paragraph's label leans towards its neighbours' and its section heading's: the scores
+        are a weighted geometric mean of its own probabilities, its neighbours' (within the same
+        report; ``reports`` gives a report id per paragraph, default one report) and its heading's.
+        """
+        texts = _texts(X)
+        own = self.predict_proba(texts, headings)
+        if len(texts) == 0:
+            return own
+        log_own = np.log(np.clip(own, 1e-9, None))
+        combined = log_own.copy()
+        weights = np.ones(len(texts))
+        if self.neighbour_weight:
+            same = np.ones(len(texts) - 1, dtype=bool) if reports is None else (
+                np.asarray(reports[1:], dtype=object) == np.asarray(reports[:-1], dtype=object))
+            link = self.neighbour_weight * same[:, None]
+            combined[1:] += link * log_own[:-1]
+            combined[:-1] += link * log_own[1:]
+            weights[1:] += link[:, 0]
+            weights[:-1] += link[:, 0]
+        if self.heading_context_weight and headings is not None:
+            unique = sorted({h for h in headings if h})
+            if unique:
+                heading_log = dict(zip(unique, np.log(np.clip(self.predict_proba(unique), 1e-9, None))))
+                for position, heading in enumerate(headings):
+                    if heading:
+                        combined[position] += self.heading_context_weight * heading_log[heading]
+                        weights[position] += self.heading_context_weight
+        # Dividing by the total weight keeps a geometric mean: the argmax is unchanged and the
+        # confidence does not grow just because context agreed.
+        combined /= weights[:, None]
+        combined -= combined.max(axis=1, keepdims=True)
+        probabilities = np.exp(combined)
+        return probabilities / probabilities.sum(axis=1, keepdims=True)
+
+    def predict_report(self, X, headings=None, reports=None):
+        """Labels of paragraphs read in order as parts of reports (see :meth:`predict_report_proba`)."""
+        return self.classes_[np.argmax(self.predict_report_proba(X, headings, reports), axis=1)]
 
     def explain(self, X, headings=None, top=5, labels=None):
         """For each paragraph, the ``top`` features that pushed it most towards a label.

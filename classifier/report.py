@@ -108,7 +108,8 @@ def _label_batch(model, reports, explain):
     if flat:
         texts = [p.text for p in flat]
         headings = [p.heading for p in flat]
-        probabilities = model.predict_proba(texts, headings=headings)
+        reports_of = [number for number, paragraphs in enumerate(segmented) for _ in paragraphs]
+        probabilities = model.predict_report_proba(texts, headings=headings, reports=reports_of)
         best = np.argmax(probabilities, axis=1)
         explanations = (model.explain(texts, headings, top=explain, labels=[labels[b] for b in best])
                         if explain else [None] * len(flat))

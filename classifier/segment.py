@@ -8,6 +8,8 @@ space, at white space after a sentence end, and after a short heading followed b
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
 __all__ = ["Paragraph", "segment", "heading_level", "assign_headings", "ENUMERATOR"]
@@ -85,6 +87,33 @@ def _line_spans(text: str):
             pos = brk.end()
 
 
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _join_wrapped(text: str, lines: list) -> list:
+    """Join lines that a hard wrap cut mid-sentence (text copied from a PDF): such a document has
+    many lines of one display width, and a line of that width that ends without a sentence end
+    continues on the next line."""
+    widths = [_display_width(text[a:b]) for a, b in lines]
+    long_widths = Counter(w for w in widths if w >= 24)
+    if not long_widths:
+        return lines
+    def near(w):
+        return sum(long_widths[x] for x in range(w - 3, w + 4))
+    width = max(long_widths, key=lambda w: (near(w), w))
+    if near(width) < 5 or near(width) < 0.4 * sum(long_widths.values()):
+        return lines
+    joined = [list(lines[0])]
+    for (start, end), previous_width in zip(lines[1:], widths):
+        last = joined[-1]
+        if width - 4 <= previous_width <= width + 3 and text[last[1] - 1] not in _SENTENCE_END + "：:":
+            last[1] = end
+        else:
+            joined.append([start, end])
+    return [tuple(span) for span in joined]
+
+
 def _cut_line(text: str, start: int, end: int):
     """Yield the paragraph spans of one line."""
     cuts = set()
@@ -138,7 +167,10 @@ def assign_headings(texts):
 
 def segment(text: str) -> list[Paragraph]:
     """Split ``text`` into paragraphs in reading order."""
-    spans = [span for line in _line_spans(text) for span in _cut_line(text, *line)]
+    lines = list(_line_spans(text))
+    if len(lines) > 1:
+        lines = _join_wrapped(text, lines)
+    spans = [span for line in lines for span in _cut_line(text, *line)]
     texts = [text[a:b] for a, b in spans]
     return [
         Paragraph(index=i, start=a, end=b, text=t, heading=h, level=lv, headings=path)

@@ -5,6 +5,9 @@ blocks side by side, so the linear model weighs each kind of evidence on its own
 """
 from __future__ import annotations
 
+import os
+import re
+
 import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -12,7 +15,54 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .tokenize import tokenize
 
-__all__ = ["ParagraphVectorizer"]
+__all__ = ["ParagraphVectorizer", "lead", "load_cues"]
+
+CUES = os.path.join(os.path.dirname(__file__), "resources", "cues.tsv")
+_LEAD_END = re.compile(r"[。！？!?；;：:]")
+LEAD_CHARS = 40
+
+
+_WRAP = re.compile(r"[ \t\u3000]*[\r\n]+[ \t\u3000]*")
+
+
+def unwrap(text: str) -> str:
+    """Paragraph text with the line breaks of hard-wrapped lines taken out (words run across them)."""
+    return _WRAP.sub("", text) if "\n" in text or "\r" in text else text
+
+
+def lead(text: str) -> str:
+    """The paragraph's opening clause, where reports state what a paragraph is about."""
+    match = _LEAD_END.search(text, 0, LEAD_CHARS)
+    return text[:match.start()] if match else text[:LEAD_CHARS]
+
+
+_cues = None
+
+
+def load_cues():
+    """{area: [cue terms]} from resources/cues.tsv."""
+    global _cues
+    if _cues is None:
+        cues = {}
+        with open(CUES, encoding="utf-8") as handle:
+            for line in handle:
+                if line.strip() and not line.startswith("#"):
+                    label, term = line.rstrip("\n").split("\t")
+                    cues.setdefault(label, []).append(term)
+        _cues = cues
+    return _cues
+
+
+def _cue_counts(texts):
+    """Per text, log(1 + occurrences) of each area's cue terms: pooled evidence that generalises
+    to reports whose exact words training never saw."""
+    cues = load_cues()
+    areas = sorted(cues)
+    counts = np.zeros((len(texts), len(areas)), dtype=np.float32)
+    for row, text in enumerate(texts):
+        for column, area in enumerate(areas):
+            counts[row, column] = sum(text.count(term) for term in cues[area])
+    return np.log1p(counts)
 
 
 def _identity(tokens):
@@ -39,7 +89,9 @@ class ParagraphVectorizer(TransformerMixin, BaseEstimator):
     """
 
     def __init__(self, word_ngrams=2, char_ngram_range=(1, 3), heading_weight=0.5, min_df=2,
-                 sublinear_tf=True):
+                 sublinear_tf=True, lead_weight=0.0, cue_weight=0.0):
+        self.lead_weight = lead_weight
+        self.cue_weight = cue_weight
         self.word_ngrams = word_ngrams
         self.char_ngram_range = char_ngram_range
         self.heading_weight = heading_weight
@@ -58,7 +110,7 @@ class ParagraphVectorizer(TransformerMixin, BaseEstimator):
         return self
 
     def fit_transform(self, texts, headings=None, y=None):
-        texts = list(texts)
+        texts = [unwrap(t) for t in texts]
         headings = list(headings) if headings is not None else [None] * len(texts)
         self.words_ = self._words()
         blocks = [self.words_.fit_transform(self._word_grams(texts))]
@@ -74,10 +126,20 @@ class ParagraphVectorizer(TransformerMixin, BaseEstimator):
             except ValueError:  # no heading term often enough: a placeholder vocabulary
                 self.heading_words_ = self._words(min_df=1).fit([["<none>"]])
             blocks.append(self.heading_words_.transform(heading_tokens) * self.heading_weight)
+        if self.lead_weight:
+            self.lead_words_ = self._words(min_df=1)
+            blocks.append(self.lead_words_.fit_transform([tokenize(lead(t)) for t in texts]) * self.lead_weight)
+        blocks.extend(self._cue_blocks(texts, headings))
         return sparse.hstack(blocks, format="csr")
 
+    def _cue_blocks(self, texts, headings):
+        if not self.cue_weight:
+            return []
+        return [sparse.csr_matrix(np.hstack([_cue_counts(texts), _cue_counts([lead(t) for t in texts]),
+                                             _cue_counts([h or "" for h in headings])]) * self.cue_weight)]
+
     def transform(self, texts, headings=None):
-        texts = list(texts)
+        texts = [unwrap(t) for t in texts]
         headings = list(headings) if headings is not None else [None] * len(texts)
         blocks = [self.words_.transform(self._word_grams(texts))]
         if self.char_ngram_range:
@@ -85,6 +147,9 @@ class ParagraphVectorizer(TransformerMixin, BaseEstimator):
         if self.heading_weight:
             heading_tokens = [tokenize(h) if h else [] for h in headings]
             blocks.append(self.heading_words_.transform(heading_tokens) * self.heading_weight)
+        if self.lead_weight:
+            blocks.append(self.lead_words_.transform([tokenize(lead(t)) for t in texts]) * self.lead_weight)
+        blocks.extend(self._cue_blocks(texts, headings))
         return sparse.hstack(blocks, format="csr")
 
     def feature_names(self):
@@ -94,4 +159,8 @@ class ParagraphVectorizer(TransformerMixin, BaseEstimator):
             names += ["c:" + n for n in self.chars_.get_feature_names_out()]
         if self.heading_weight:
             names += ["h:" + n for n in self.heading_words_.get_feature_names_out()]
+        if self.lead_weight:
+            names += ["l:" + n for n in self.lead_words_.get_feature_names_out()]
+        if self.cue_weight:
+            names += [f"{where}:{area}" for where in ("cues", "lead-cues", "heading-cues") for area in sorted(load_cues())]
         return np.asarray(names, dtype=object)

@@ -89,13 +89,23 @@ def test_every_shared_document_segments_with_exact_spans():
 
 
 def test_segmentation_finds_the_labelled_paragraph_starts(corpus_rows):
-    """Nearly every labelled paragraph of the corpus starts where segmentation cuts."""
+    """Labelled paragraphs start where segmentation cuts, except inside joined hard-wrapped lines."""
     starts = {}
     for row in corpus_rows:
         starts.setdefault(row["doc"], set()).add(row["start"])
     found = total = 0
     for doc, gold in starts.items():
-        predicted = {p.start for p in segment(doc_text(doc))}
-        found += len(gold & predicted)
+        paragraphs = segment(doc_text(doc))
+        predicted = {p.start for p in paragraphs}
+        joined = [(p.start, p.end) for p in paragraphs if "\n" in p.text]
+        missed = [s for s in gold - predicted if not any(a < s < b for a, b in joined)]
+        found += len(gold) - len(missed)
         total += len(gold)
-    assert found / total >= 0.98
+    assert found / total >= 0.99
+
+
+def test_hard_wrapped_lines_are_joined():
+    line = "这是一段从版式文件复制来的文字每行宽度相同中途断开"
+    body = "\n".join([line] * 6) + "。\n二、下一段标题\n"
+    paragraphs = spans_hold("标题\n" + body)
+    assert [p.text.count("\n") for p in paragraphs] == [0, 5, 0]
