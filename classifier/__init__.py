@@ -4,6 +4,7 @@
     >>> model = load_model()                      # the shipped default model
     >>> model.predict(["组织党委中心组专题学习"])   # paragraph texts → labels
     >>> report = label_report(model, text)        # a whole report → labelled paragraphs with spans
+    >>> report.summary, report.untouched          # share each area takes; areas not covered
 
 Names are imported on first use, so ``import classifier`` stays cheap.
 """
@@ -21,6 +22,7 @@ _EXPORTS = {
     "Paragraph": "segment",
     "tokenize": "tokenize",
     "read_document": "read",
+    "write_html": "html_report",
     "iter_documents": "read",
     "read_labelled": "data",
     "scores": "evaluate",

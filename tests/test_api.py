@@ -1,0 +1,77 @@
+"""The Python API used the way a notebook would: read files, label them, look at the summaries."""
+import io
+import json
+import os
+
+import pytest
+
+from conftest import DEFAULT_MODEL, DOCS, doc_text, run_cli
+
+NAMES = ["web_010", "web_013", "seed_000"]
+
+
+def test_notebook_session(tmp_path):
+    import classifier
+    from classifier import label_report, label_reports, load_model, read_document
+
+    for name in ("load_model", "label_report", "label_reports", "read_document", "iter_documents",
+                 "LabelledReport", "write_html"):
+        assert name in classifier.__all__
+    model = load_model()  # the shipped model
+    # A report saved by Chinese Windows (GBK) and one as UTF-16: read_document finds out.
+    (tmp_path / "gbk.txt").write_bytes(doc_text(NAMES[0]).encode("gbk"))
+    (tmp_path / "utf16.txt").write_bytes(doc_text(NAMES[1]).encode("utf-16"))
+    documents = [read_document(str(tmp_path / "gbk.txt")), read_document(str(tmp_path / "utf16.txt")),
+                 read_document(os.path.join(DOCS, f"{NAMES[2]}.txt"))]
+    assert [d.encoding for d in documents] == ["gb18030", "utf-16", "utf-8"]
+    assert [d.text for d in documents] == [doc_text(n) for n in NAMES]
+
+    report = label_report(model, documents[0].text, name=documents[0].name, explain=3)
+    assert report.name == str(tmp_path / "gbk.txt")
+    assert report.labels == tuple(str(c) for c in model.classes_)
+    for p in report.paragraphs:
+        assert documents[0].text[p.start:p.end] == p.text
+        assert p.label in report.labels and p.confidence == pytest.approx(max(p.scores.values()), abs=1e-4)
+        assert p.explanation is not None and len(p.explanation) <= 3
+
+    # The per-report summary: paragraphs, characters and share of each area; areas left untouched.
+    summary = report.summary
+    assert set(summary) == set(report.labels)
+    assert sum(entry["paragraphs"] for entry in summary.values()) == len(report.paragraphs)
+    assert sum(entry["characters"] for entry in summary.values()) == sum(len(p.text) for p in report.paragraphs)
+    assert sum(entry["share"] for entry in summary.values()) == pytest.approx(1)
+    assert report.untouched == [label for label in report.labels
+                                if label != "other" and not any(p.label == label for p in report.paragraphs)]
+    shares = {label: round(entry["share"], 3) for label, entry in summary.items()}
+    assert max(shares, key=shares.get) in report.labels
+
+    # Many at once: the same results as one by one.
+    reports = label_reports(model, [(d.name, d.text, d.encoding) for d in documents])
+    assert [r.name for r in reports] == [d.name for d in documents]
+    assert [r.encoding for r in reports] == ["gb18030", "utf-16", "utf-8"]
+    one_by_one = [label_report(model, d.text, name=d.name) for d in documents]
+    assert [[(p.start, p.label) for p in r.paragraphs] for r in reports] == \
+        [[(p.start, p.label) for p in r.paragraphs] for r in one_by_one]
+    # ... and the same as the command line's JSON Lines.
+    cli = run_cli("predict", "--format", "jsonl", os.path.join(DOCS, f"{NAMES[2]}.txt"))
+    assert [json.loads(line) for line in cli.stdout.splitlines()] == \
+        [json.loads(json.dumps(p.to_dict(reports[2].name))) for p in reports[2].paragraphs]
+
+    # A page for the notebook's reader.
+    page = io.StringIO()
+    classifier.write_html(reports, page)
+    assert page.getvalue().count('class="card report"') == 3
+
+
+def test_load_model_by_path_and_iter_documents(tmp_path):
+    from classifier import iter_documents, label_reports, load_model
+
+    model = load_model(DEFAULT_MODEL)
+    folder = tmp_path / "reports"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "b.txt").write_text(doc_text(NAMES[1]), encoding="utf-8")
+    (folder / "a.txt").write_bytes(doc_text(NAMES[0]).encode("gb18030"))
+    documents = list(iter_documents([str(folder)]))
+    assert [d.name for d in documents] == [str(folder / "a.txt"), str(folder / "sub" / "b.txt")]
+    reports = label_reports(model, [(d.name, d.text, d.encoding) for d in documents])
+    assert all(r.paragraphs for r in reports)

@@ -1,0 +1,145 @@
+"""Outputs on shared reports: CSV for spreadsheets, --explain, the table's summary, progress on stderr."""
+import csv
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+
+from conftest import DOCS, ROOT, doc_text, run_cli
+
+NAMES = ["web_010", "web_012", "seed_000"]
+PATHS = [os.path.join(DOCS, f"{n}.txt") for n in NAMES]
+
+
+def _jsonl(*args):
+    result = run_cli("predict", "--format", "jsonl", *args)
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_csv_opens_with_chinese_intact_a_row_a_paragraph(tmp_path):
+    out = tmp_path / "labels.csv"
+    result = run_cli("predict", "--format", "csv", "--out", str(out), *PATHS)
+    assert result.returncode == 0, result.stderr
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")  # the BOM that tells Excel the file is UTF-8
+    with open(out, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header, body = rows[0], rows[1:]
+    assert header[:8] == ["file", "index", "start", "end", "label", "confidence", "heading", "text"]
+    assert sum(1 for row in rows if row[:2] == ["file", "index"]) == 1  # one header for many files
+    expected = _jsonl(*PATHS)
+    assert len(body) == len(expected)
+    labels = [h[len("score_"):] for h in header[8:]]
+    for row, want in zip(body, expected):
+        record = dict(zip(header, row))
+        assert record["file"] == want["file"] and int(record["index"]) == want["index"]
+        assert (int(record["start"]), int(record["end"])) == (want["start"], want["end"])
+        assert record["text"] == want["text"]  # Chinese, quotes and commas intact
+        assert record["label"] == want["label"] and record["heading"] == (want["heading"] or "")
+        assert float(record["confidence"]) == round(want["confidence"], 4)
+        assert {label: float(record[f"score_{label}"]) for label in labels} == \
+            {label: round(v, 4) for label, v in want["scores"].items()}
+    texts = {n: doc_text(n) for n in NAMES}
+    for record in (dict(zip(header, row)) for row in body):
+        text = texts[os.path.basename(record["file"])[:-4]]
+        assert text[int(record["start"]):int(record["end"])] == record["text"]
+
+
+def test_csv_on_stdout_has_one_header_too():
+    result = run_cli("predict", "--format", "csv", *PATHS[:2])
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert [row[0] for row in rows].count("file") == 1
+    assert len(rows) - 1 == len(_jsonl(*PATHS[:2]))
+
+
+def _char_text(text):
+    """Text as the character n-gram features see it: lower case, white space runs as one space."""
+    return re.sub(r"\s\s+", " ", text.lower())
+
+
+def _occurs(feature, paragraph):
+    kind, _, term = feature.partition(":")
+    if kind == "w":  # jieba words (or word pairs, space-joined); numbers fold to 0
+        text = paragraph["text"].lower()
+        return all(word in text or (word == "0" and re.search(r"\d", text)) for word in term.split(" "))
+    if kind == "c":
+        return term in _char_text(paragraph["text"])
+    if kind == "h":
+        return paragraph["heading"] is not None and all(w in paragraph["heading"].lower() for w in term.split(" "))
+    raise AssertionError(f"unknown feature kind: {feature}")
+
+
+def test_explanation_terms_occur_in_the_paragraph_and_push_towards_its_label():
+    rows = _jsonl("--explain", "4", *PATHS)
+    explained = 0
+    for row in rows:
+        explanation = row["explanation"]
+        assert len(explanation) <= 4
+        weights = [weight for _, weight in explanation]
+        assert all(weight > 0 for weight in weights)
+        assert weights == sorted(weights, reverse=True)
+        for feature, _ in explanation:
+            assert _occurs(feature, row), (feature, row["text"], row["heading"])
+        explained += bool(explanation)
+    assert explained > len(rows) * 0.9
+    assert any(f.startswith("h:") for row in rows for f, _ in row["explanation"])
+    assert "explanation" not in _jsonl(PATHS[0])[0]  # only when asked for
+
+
+def test_table_shows_explanations_and_each_reports_summary():
+    result = run_cli("predict", "--explain", "2", *PATHS)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.count("share of the report by area:") == len(PATHS)
+    assert all(f"== {path}:" in out for path in PATHS)
+    assert "↳ " in out and "理论学习" in out
+
+
+def test_nothing_but_results_when_stderr_is_not_a_terminal(tmp_path):
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for name in NAMES:
+        (folder / f"{name}.txt").write_text(doc_text(name), encoding="utf-8")
+    result = run_cli("predict", "--format", "jsonl", str(folder))
+    assert result.returncode == 0
+    assert result.stderr == ""
+    assert len({json.loads(line)["file"] for line in result.stdout.splitlines()}) == len(NAMES)
+
+
+def _run_with_terminal_stderr(*args):
+    """Run the CLI with stderr on a pseudo-terminal; return (stdout, what the terminal got)."""
+    import pty
+
+    main, child = pty.openpty()
+    try:
+        process = subprocess.Popen([sys.executable, "-m", "classifier", *args], cwd=ROOT,
+                                   stdout=subprocess.PIPE, stderr=child, stdin=subprocess.DEVNULL,
+                                   env={**os.environ, "PYTHONPATH": ROOT})
+    finally:
+        os.close(child)
+    screen = b""
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        screen += chunk
+    stdout = process.stdout.read()
+    process.wait(timeout=300)
+    os.close(main)
+    return process.returncode, stdout.decode("utf-8"), screen.decode("utf-8", "replace")
+
+
+def test_progress_bar_for_batches_when_stderr_is_a_terminal():
+    code, stdout, screen = _run_with_terminal_stderr("predict", "--format", "jsonl", *PATHS)
+    assert code == 0, screen
+    assert f"{len(PATHS)}/{len(PATHS)} reports" in screen and "[###" in screen
+    assert "reports" not in stdout and len(stdout.splitlines()) == len(_jsonl(*PATHS))
+    code, stdout, screen = _run_with_terminal_stderr("predict", "--format", "jsonl", PATHS[0])
+    assert code == 0 and screen == ""  # one report: no bar
