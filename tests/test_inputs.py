@@ -5,6 +5,7 @@ The files are made here from ../shared at run time; no report text is kept in th
 import codecs
 import json
 import os
+import re
 
 import pytest
 
@@ -248,3 +249,108 @@ def test_docx_tabs_breaks_tables_and_deleted_text(tmp_path):
     document.save(tmp_path / "small.docx")
     assert read_document(str(tmp_path / "small.docx")).text.split("\n") == [
         "标题", "第一行", "第二行\t表格前", "甲", "乙", "丙", "", "结尾"]
+
+
+_TYPED_NUMBER = {1: re.compile(r"([一二三四五六七八九十]{1,3})、"), 2: re.compile(r"([(（])([一二三四五六七八九十]{1,3})([)）])")}
+
+
+def _chinese_value(numeral):
+    digits = "一二三四五六七八九"
+    if numeral == "十":
+        return 10
+    if "十" in numeral:
+        tens, _, ones = numeral.partition("十")
+        return (digits.index(tens) + 1 if tens else 1) * 10 + (digits.index(ones) + 1 if ones else 0)
+    return digits.index(numeral) + 1
+
+
+def make_numbered_docx(path, doc):
+    """A Word file of a shared report whose heading numbers (一、 and （一）) are not typed but
+    drawn by Word's automatic numbering: level 1 through the Heading 1 style's own list, level 2
+    on the paragraph; a report that counts from 一 again gets a new list instance that restarts.
+    Returns the report's paragraphs and how many headings were numbered."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls, qn
+
+    from classifier.segment import segment
+
+    paragraphs = segment(doc_text(doc))
+    second = next((_TYPED_NUMBER[2].match(p.text) for p in paragraphs
+                   if p.level == 2 and _TYPED_NUMBER[2].match(p.text)), None)
+    brackets = (second.group(1), second.group(3)) if second else ("（", "）")
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    abstract = parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90"><w:multiLevelType w:val="multilevel"/>'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:pStyle w:val="Heading1"/>'
+        '<w:suff w:val="nothing"/><w:lvlText w:val="%1、"/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+        f'<w:suff w:val="nothing"/><w:lvlText w:val="{brackets[0]}%2{brackets[1]}"/></w:lvl></w:abstractNum>')
+    first_num = numbering.find(qn("w:num"))
+    if first_num is not None:
+        first_num.addprevious(abstract)
+    else:
+        numbering.append(abstract)
+
+    def add_num(num_id, restart_at=None):
+        override = (f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="{restart_at}"/></w:lvlOverride>'
+                    if restart_at else "")
+        numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="90"/>'
+                                   f'{override}</w:num>'))
+
+    add_num(90)
+    document.styles["Heading 1"].element.get_or_add_pPr().get_or_add_numPr().get_or_add_numId().val = 90
+    counts, num_id, numbered = {1: 0, 2: 0}, 90, 0
+    for p in paragraphs:
+        match = _TYPED_NUMBER[p.level].match(p.text) if p.level in _TYPED_NUMBER else None
+        if match and p.level == 2 and (match.group(1), match.group(3)) != brackets:
+            match = None
+        value = _chinese_value(match.group(match.lastindex - 1 if p.level == 2 else 1)) if match else None
+        if match and p.level == 2 and value != counts[2] + 1:
+            match = None  # a count Word's list would not draw: keep it typed
+        if not match:
+            document.add_paragraph(p.text, style=f"Heading {min(p.level, 9)}" if p.level else None)
+            continue
+        paragraph = document.add_paragraph(p.text[match.end():], style=f"Heading {p.level}")
+        if p.level == 1:
+            if value != counts[1] + 1:  # the report counts again from its own number: a new list instance
+                num_id += 1
+                add_num(num_id, restart_at=value)
+            counts[1], counts[2] = value, 0
+        else:
+            counts[2] = value
+        if p.level == 2 or num_id != 90:
+            num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+            num_pr.get_or_add_ilvl().val = p.level - 1
+            num_pr.get_or_add_numId().val = num_id
+        numbered += 1
+    document.save(path)
+    return paragraphs, numbered
+
+
+@pytest.mark.parametrize("doc", ["seed_000", "seed_004", "web_045"])
+def test_docx_automatic_numbering_is_read_as_typed(tmp_path, doc):
+    from classifier.read import read_document
+
+    paragraphs, numbered = make_numbered_docx(tmp_path / "numbered.docx", doc)
+    assert numbered >= 3
+    text = read_document(str(tmp_path / "numbered.docx")).text
+    assert text.split("\n") == [p.text for p in paragraphs]
+    txt = tmp_path / "typed.txt"
+    txt.write_text(text, encoding="utf-8")
+    result = run_cli("predict", "--format", "jsonl", str(tmp_path / "numbered.docx"), str(txt))
+    assert result.returncode == 0, result.stderr
+    rows = list(_rows(result.stdout).values())
+    assert _comparable(rows[0]) == _comparable(rows[1])
+    assert sum(1 for r in rows[0] if r["heading"]) > 0
+
+
+def test_numbering_formats():
+    from classifier.read import _format_number
+
+    assert [_format_number(n, "chineseCounting") for n in (1, 10, 11, 20, 21, 100, 101, 110)] == \
+        ["一", "十", "十一", "二十", "二十一", "一百", "一百零一", "一百一十"]
+    assert _format_number(3, "decimalEnclosedCircle") == "③"
+    assert _format_number(12, "upperRoman") == "XII" and _format_number(4, "lowerLetter") == "d"
+    assert _format_number(2, "chineseLegalSimplified") == "贰" and _format_number(7, "decimal") == "7"
