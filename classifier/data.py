@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .errors import InputError
 from .read import decode
-from .segment import ENUMERATOR, assign_headings
+from .segment import assign_headings, is_report_title
 
 __all__ = ["LabelledData", "read_labelled", "read_corrections", "apply_corrections", "deduplicate",
            "report_groups"]
@@ -173,9 +173,7 @@ def apply_corrections(data: LabelledData, corrections: dict) -> int:
     return changed
 
 
-_TITLE = re.compile(r"^[^，,。；;、]{4,40}(?:总结|计划|思路|要点|报告|范文)[。.]?$")
 _SPACES = re.compile(r"\s+")
-_ENUMERATED = re.compile(rf"\s*(?:{ENUMERATOR.pattern})")
 
 
 def deduplicate(data: LabelledData) -> LabelledData:
@@ -204,7 +202,7 @@ def report_groups(data: LabelledData) -> list:
         if doc != previous_doc:
             part[doc] = part.get(doc, -1) + 1
             part_size = 0
-        elif part_size >= 3 and _TITLE.match(text.strip()) and not _ENUMERATED.match(text):
+        elif part_size >= 3 and is_report_title(text):
             part[doc] += 1
             part_size = 0
         previous_doc = doc

@@ -12,7 +12,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-__all__ = ["Paragraph", "segment", "heading_level", "assign_headings", "ENUMERATOR"]
+__all__ = ["Paragraph", "segment", "heading_level", "assign_headings", "is_report_title", "ENUMERATOR"]
 
 _CN_NUM = "一二三四五六七八九十"
 # Enumerators that open a paragraph, by outline level (1 is the top).  ``一是`` items are body
@@ -69,6 +69,15 @@ def heading_level(text: str) -> int | None:
             if not any(ch in _SENTENCE_END for ch in body):
                 return level
     return None
+
+
+_REPORT_TITLE = re.compile(r"^[^，,。；;、]{4,40}(?:总结|计划|思路|要点|报告|方案|范文)[。.]?$")
+
+
+def is_report_title(text: str) -> bool:
+    """A line that names a report (…工作总结, …工作计划): where a pasted-in report starts."""
+    text = text.strip(_SPACE)
+    return bool(_REPORT_TITLE.match(text)) and not ENUMERATOR.match(text)
 
 
 def _line_spans(text: str):
@@ -155,6 +164,8 @@ def assign_headings(texts):
     result = []
     for text in texts:
         level = heading_level(text)
+        if level is None and is_report_title(text):
+            outline.clear()  # a new report begins: the last one's headings no longer apply
         if level is not None:
             for deeper in [lv for lv in outline if lv >= level]:
                 del outline[deeper]
