@@ -116,16 +116,23 @@ def _join_wrapped(text: str, lines: list) -> list:
     joined = [list(lines[0])]
     for (start, end), previous_width in zip(lines[1:], widths):
         last = joined[-1]
-        if width - 4 <= previous_width <= width + 3 and text[last[1] - 1] not in _SENTENCE_END + "：:":
+        if width - 8 <= previous_width <= width + 4 and text[last[1] - 1] not in _SENTENCE_END + "：:":
             last[1] = end
         else:
             joined.append([start, end])
     return [tuple(span) for span in joined]
 
 
+_SENTENCE_BREAK = re.compile(r"(?<=[。！？!?])[”’」』）)]?(?=[^\s”’」』）)。！？!?])")
+
+
 def _cut_line(text: str, start: int, end: int):
-    """Yield the paragraph spans of one line."""
+    """Yield the paragraph spans of one line (or of hard-wrapped lines joined into one)."""
     cuts = set()
+    if "\n" in text[start:end]:
+        # A hard-wrapped block has lost its paragraph breaks: sentences are the safest units.
+        for match in _SENTENCE_BREAK.finditer(text, start, end):
+            cuts.add((match.end(), match.end()))
     for match in _ENUM_AFTER_END.finditer(text, start, end):
         if match.end() > start:
             cuts.add((match.end(), match.end()))

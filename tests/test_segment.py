@@ -109,3 +109,11 @@ def test_hard_wrapped_lines_are_joined():
     body = "\n".join([line] * 6) + "。\n二、下一段标题\n"
     paragraphs = spans_hold("标题\n" + body)
     assert [p.text.count("\n") for p in paragraphs] == [0, 5, 0]
+
+
+def test_hard_wrapped_blocks_are_cut_at_sentence_ends():
+    line = "这是一段从版式文件复制来的文字每行宽度相同中途断开"
+    wrapped = "\n".join([line, line[:10] + "。" + line[11:], line, line, line, line]) + "。"
+    paragraphs = spans_hold(wrapped)
+    assert len(paragraphs) == 2
+    assert paragraphs[0].text.endswith("。") and paragraphs[0].text.count("\n") == 1
