@@ -1,7 +1,11 @@
 """Label a whole report: segment it, classify every paragraph, summarise the areas it covers."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import copy
+import itertools
+import sys
+from collections import deque
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -26,10 +30,24 @@ class LabelledParagraph:
 
     def to_dict(self, name=None) -> dict:
         row = {"file": name} if name is not None else {}
-        row.update(asdict(self))
+        for item in fields(self):  # as dataclasses.asdict, without its deep copy of every number
+            row[item.name] = _copy(getattr(self, item.name))
         if row["explanation"] is None:
             del row["explanation"]
         return row
+
+
+def _copy(value):
+    """A copy of ``value`` whose containers are new, as ``dataclasses.asdict`` makes them."""
+    if isinstance(value, (str, int, float)) or value is None:
+        return value
+    if isinstance(value, dict):
+        return {_copy(k): _copy(v) for k, v in value.items()}
+    if isinstance(value, tuple) and hasattr(value, "_fields"):  # a named tuple
+        return type(value)(*[_copy(v) for v in value])
+    if isinstance(value, (list, tuple)):
+        return type(value)(_copy(v) for v in value)
+    return copy.deepcopy(value)
 
 
 @dataclass
@@ -77,54 +95,146 @@ def label_report(model, text: str, name: str = "<text>", explain: int = 0, encod
 def label_reports(model, reports, explain: int = 0, jobs: int = 1, progress=None) -> list:
     """Label many reports at once, ``reports`` being (name, text[, encoding]) tuples.
 
-    Paragraphs go through the model in batches, much faster than one call a report; ``jobs`` > 1
-    spreads the batches over processes (the same results).  ``progress(done)`` is told how many
+    Paragraphs go through the model in chunks of whole reports of about ``_CHUNK_CHARS``
+    characters, much faster than one call a report; ``jobs`` > 1 spreads the chunks over that many
+    processes.  A paragraph's scores depend on its own report only (its neighbours, its headings),
+    so they are the same whatever the chunks and ``jobs``.  ``progress(done)`` is told how many
     reports are done.
     """
     reports = [tuple(r) for r in reports]
-    batches = [reports[start:start + _BATCH] for start in range(0, len(reports), _BATCH)]
-    if jobs > 1 and len(batches) > 1:
+    labels = tuple(str(c) for c in model.classes_)
+    segmented = []  # paragraphs of each report, filled as the chunks are cut
+    chunks = _chunks(reports, segmented)
+    if jobs > 1:
+        scored = _score_parallel(model, chunks, explain, jobs)
+    else:
+        scored = (_score(model, chunk, explain) for chunk in chunks)
+    rows = deque()  # (probabilities, best, explanation) of paragraphs scored and not yet placed
+    results = []
+    for probabilities, explanations in _then_none(scored):
+        if probabilities is not None:
+            best = probabilities.argmax(axis=1)
+            rows.extend(zip(probabilities.tolist(), best.tolist(),
+                            explanations if explanations is not None else [None] * len(best)))
+        while len(results) < len(segmented) and len(rows) >= len(segmented[len(results)]):
+            number = len(results)
+            report = reports[number]
+            paragraphs = [_labelled(p, rows.popleft(), labels) for p in segmented[number]]
+            segmented[number] = None
+            results.append(LabelledReport(report[0], report[1], paragraphs, labels,
+                                          report[2] if len(report) > 2 else "utf-8"))
+            if progress:
+                progress(len(results))
+    return results
+
+
+# Characters of paragraph text a model call takes: big enough that the per-call cost of the
+# vectorisers vanishes, small enough to spread a few dozen reports over processes and keep memory
+# flat.  A chunk holds whole reports (a longer report is a chunk of its own).
+_CHUNK_CHARS = 50_000
+
+
+def _chunks(reports, segmented):
+    """Cut the reports' paragraphs into chunks of (texts, headings, report numbers), appending each
+    report's paragraphs to ``segmented`` as it goes."""
+    texts, headings, numbers, size = [], [], [], 0
+    for number, report in enumerate(reports):
+        paragraphs = segment(report[1])
+        segmented.append(paragraphs)
+        for p in paragraphs:
+            texts.append(p.text)
+            headings.append(p.heading)
+            numbers.append(number)
+            size += len(p.text)
+        if size >= _CHUNK_CHARS:
+            yield texts, headings, numbers
+            texts, headings, numbers, size = [], [], [], 0
+    if texts:
+        yield texts, headings, numbers
+
+
+def _then_none(iterable):
+    """The items, then (None, None): a last turn to place reports with no paragraphs."""
+    yield from iterable
+    yield None, None
+
+
+def _labelled(p, row, labels):
+    probabilities, best, explanation = row
+    return LabelledParagraph(
+        index=p.index, start=p.start, end=p.end, text=p.text, heading=p.heading,
+        label=labels[best], confidence=probabilities[best],
+        scores={label: round(v, 4) for label, v in zip(labels, probabilities)},
+        explanation=explanation)
+
+
+def _score(model, chunk, explain):
+    """Probabilities of one chunk of paragraphs and, with ``explain``, what led to each label."""
+    texts, headings, numbers = chunk
+    probabilities = model.predict_report_proba(texts, headings=headings, reports=numbers)
+    explanations = None
+    if explain:
+        labels = [str(c) for c in model.classes_]
+        explanations = model.explain(texts, headings, top=explain,
+                                     labels=[labels[b] for b in np.argmax(probabilities, axis=1)])
+    return probabilities, explanations
+
+
+# What forked workers score with: set in the parent just before the pool starts.
+_worker_task = None
+
+
+def _score_in_worker(chunk):
+    model, explain = _worker_task
+    return _score(model, chunk, explain)
+
+
+def _ignore_interrupt():
+    """Workers leave Ctrl-C to the parent, which stops the pool."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _score_parallel(model, chunks, explain, jobs):
+    """Score chunks on ``jobs`` processes, yielding results in order.
+
+    On Linux the workers are forked from this process, so they start at once with the model and
+    the jieba dictionary already in memory (shared until written), and a chunk travels as its
+    texts alone.  Elsewhere joblib starts fresh processes, which load both and get the model
+    with every chunk.
+    """
+    global _worker_task
+    chunks = iter(chunks)
+    head = [chunk for chunk in (next(chunks, None), next(chunks, None)) if chunk is not None]
+    if len(head) < 2:  # one chunk: not worth a process
+        yield from (_score(model, chunk, explain) for chunk in head)
+        return
+    chunks = itertools.chain(head, chunks)
+    import multiprocessing
+
+    if not sys.platform.startswith("linux") or "fork" not in multiprocessing.get_all_start_methods():
         from joblib import Parallel, delayed
 
-        labelled = Parallel(n_jobs=jobs, return_as="generator")(
-            delayed(_label_batch)(model, batch, explain) for batch in batches)
-    else:
-        labelled = (_label_batch(model, batch, explain) for batch in batches)
-    results = []
-    for batch_result in labelled:
-        results.extend(batch_result)
-        if progress:
-            progress(len(results))
-    return results
+        yield from Parallel(n_jobs=jobs, return_as="generator")(
+            delayed(_score)(model, chunk, explain) for chunk in chunks)
+        return
+    from concurrent.futures import ProcessPoolExecutor
 
+    from .tokenize import tokenizer
 
-_BATCH = 64
-
-
-def _label_batch(model, reports, explain):
-    segmented = [segment(r[1]) for r in reports]
-    flat = [p for paragraphs in segmented for p in paragraphs]
-    labels = tuple(str(c) for c in model.classes_)
-    if flat:
-        texts = [p.text for p in flat]
-        headings = [p.heading for p in flat]
-        reports_of = [number for number, paragraphs in enumerate(segmented) for _ in paragraphs]
-        probabilities = model.predict_report_proba(texts, headings=headings, reports=reports_of)
-        best = np.argmax(probabilities, axis=1)
-        explanations = (model.explain(texts, headings, top=explain, labels=[labels[b] for b in best])
-                        if explain else [None] * len(flat))
-    results = []
-    position = 0
-    for report, paragraphs in zip(reports, segmented):
-        labelled = []
-        for p in paragraphs:
-            row = probabilities[position]
-            labelled.append(LabelledParagraph(
-                index=p.index, start=p.start, end=p.end, text=p.text, heading=p.heading,
-                label=labels[best[position]], confidence=float(row[best[position]]),
-                scores={label: round(float(v), 4) for label, v in zip(labels, row)},
-                explanation=explanations[position]))
-            position += 1
-        results.append(LabelledReport(report[0], report[1], labelled, labels,
-                                      report[2] if len(report) > 2 else "utf-8"))
-    return results
+    tokenizer()  # load the dictionary once, before forking
+    _worker_task = (model, explain)
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_ignore_interrupt)
+    try:
+        pending = deque()
+        for chunk in chunks:
+            pending.append(pool.submit(_score_in_worker, chunk))
+            if len(pending) >= 2 * jobs:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        _worker_task = None
+        pool.shutdown(wait=True, cancel_futures=True)
