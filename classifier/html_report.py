@@ -43,8 +43,16 @@ def _e(text) -> str:
     return html.escape(str(text), quote=True)
 
 
-_KINDS = {"w": ("词", "word or word pair in the paragraph"), "c": ("字", "characters in the paragraph"),
-          "h": ("题", "word of the section heading")}
+# How the page names each kind of evidence (a feature reads ``kind:term``), and what it means.
+_KINDS = {
+    "w": ("词", "word or word pair in the paragraph"),
+    "c": ("字", "characters in the paragraph"),
+    "h": ("题", "word of the section heading"),
+    "l": ("首", "word at the start of the paragraph"),
+    "cues": ("提示词", "the paragraph holds cue words of this area"),
+    "lead-cues": ("段首提示词", "the start of the paragraph holds cue words of this area"),
+    "heading-cues": ("标题提示词", "the section heading holds cue words of this area"),
+}
 
 _CSS = """
 :root { color-scheme: light; }
@@ -211,6 +219,8 @@ def _explanation(explanation) -> str:
         if not term:
             kind, term = "", str(feature)
         mark, title = _KINDS.get(kind, ("", "feature"))
+        if kind.endswith("cues"):  # the term is an area: name it as everywhere else
+            term = CHINESE_NAMES.get(term, term)
         kind_html = f'<span class="kind">{_e(mark)}</span>' if mark else ""
         items.append(f'<li title="{_e(title)}">{kind_html}{_e(term)}<span class="w">+{weight:.2f}</span></li>')
     return f'<ul class="why" aria-label="why">{"".join(items)}</ul>'

@@ -47,7 +47,11 @@ def _encodings(text, gbk):
     }
 
 
-@pytest.mark.parametrize("doc, gbk", [(GBK_DOC, True), (GB18030_DOC, False)])
+# A report hard-wrapped mid-sentence: its paragraphs are joined across line ends, CRLF or LF.
+WRAPPED_DOC = "web_047"
+
+
+@pytest.mark.parametrize("doc, gbk", [(GBK_DOC, True), (GB18030_DOC, False), (WRAPPED_DOC, True)])
 def test_every_encoding_gives_the_same_paragraphs_and_labels(tmp_path, doc, gbk):
     text = doc_text(doc)
     if gbk:

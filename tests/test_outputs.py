@@ -56,20 +56,41 @@ def test_csv_on_stdout_has_one_header_too():
     assert len(rows) - 1 == len(_jsonl(*PATHS[:2]))
 
 
-def _char_text(text):
-    """Text as the character n-gram features see it: lower case, white space runs as one space."""
-    return re.sub(r"\s\s+", " ", text.lower())
+def _as_features_see(text):
+    """The paragraph as the model's features see it: lower case, white space runs as one space,
+    and the vectorizer's own normalisation (``unwrap``: numbers as 0, placeholders as 某) if any."""
+    try:
+        from classifier.vectorize import unwrap
+    except ImportError:  # a vectorizer that reads the text as it is
+        unwrap = str
+    return [re.sub(r"\s\s+", " ", form.lower()) for form in (text, unwrap(text))]
+
+
+def _words_in(term, text):
+    """A word feature (jieba words, space-joined for a pair; numbers fold to 0) found in ``text``."""
+    return any(all(word in form or (word == "0" and re.search(r"\d", text)) for word in term.split(" "))
+               for form in _as_features_see(text))
 
 
 def _occurs(feature, paragraph):
+    """Whether the evidence a feature names is there: in the paragraph, its start or its heading."""
     kind, _, term = feature.partition(":")
-    if kind == "w":  # jieba words (or word pairs, space-joined); numbers fold to 0
-        text = paragraph["text"].lower()
-        return all(word in text or (word == "0" and re.search(r"\d", text)) for word in term.split(" "))
+    text, heading = paragraph["text"], paragraph["heading"]
+    if kind == "w":
+        return _words_in(term, text)
     if kind == "c":
-        return term in _char_text(paragraph["text"])
+        return any(term in form for form in _as_features_see(text))
     if kind == "h":
-        return paragraph["heading"] is not None and all(w in paragraph["heading"].lower() for w in term.split(" "))
+        return heading is not None and _words_in(term, heading)
+    if kind in ("l", "cues", "lead-cues", "heading-cues"):
+        from classifier.vectorize import lead, load_cues
+
+        forms = _as_features_see(text)
+        if kind == "l":
+            return any(_words_in(term, lead(form)) for form in forms)
+        where = {"cues": forms, "lead-cues": [lead(form) for form in forms],
+                 "heading-cues": _as_features_see(heading or "")}[kind]
+        return any(cue.lower() in form for form in where for cue in load_cues()[term])
     raise AssertionError(f"unknown feature kind: {feature}")
 
 
@@ -86,7 +107,8 @@ def test_explanation_terms_occur_in_the_paragraph_and_push_towards_its_label():
             assert _occurs(feature, row), (feature, row["text"], row["heading"])
         explained += bool(explanation)
     assert explained > len(rows) * 0.9
-    assert any(f.startswith("h:") for row in rows for f, _ in row["explanation"])
+    # Paragraphs under a heading are explained by it too (heading words or heading cue words).
+    assert any(f.split(":")[0] in ("h", "heading-cues") for row in rows for f, _ in row["explanation"])
     assert "explanation" not in _jsonl(PATHS[0])[0]  # only when asked for
 
 
