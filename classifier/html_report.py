@@ -205,8 +205,10 @@ def _short_names(reports) -> list:
         common = os.path.commonpath(folders) if len(names) > 1 and all(folders) else None
     except ValueError:  # absolute and relative paths mixed
         common = None
-    if common is None or len(names) == 1:
+    if len(names) == 1 or common is None:
         return [os.path.basename(name) or name for name in names]
+    if not common:  # relative paths in different folders: short already
+        return names
     return [os.path.relpath(name, common) if os.path.dirname(name) else name for name in names]
 
 

@@ -131,6 +131,20 @@ def test_text_is_escaped_and_unknown_labels_get_a_colour():
     assert "unsure" in page  # a confidence under one half is marked
 
 
+def test_report_names_are_shown_below_their_common_folder():
+    from types import SimpleNamespace as R
+
+    from classifier.html_report import _short_names
+
+    shown = lambda *names: _short_names([R(name=n) for n in names])
+    assert shown("/data/reports/2023/总结.txt", "/data/reports/2024/总结.txt") == ["2023/总结.txt", "2024/总结.txt"]
+    assert shown("/data/a.txt", "/data/b.txt") == ["a.txt", "b.txt"]
+    assert shown("/data/reports/a.txt") == ["a.txt"]
+    assert shown("a/x.txt", "b/y.txt") == ["a/x.txt", "b/y.txt"]
+    assert shown("<stdin>", "/data/x.txt") == ["<stdin>", "x.txt"]
+    assert shown("rel/x.txt", "/abs/y.txt") == ["x.txt", "y.txt"]
+
+
 def test_cli_writes_the_page_atomically_and_refuses_without_out(tmp_path):
     result = run_cli("predict", os.path.join(DOCS, "web_010.txt"), "--format", "html")
     assert result.returncode == 2 and "--out" in result.stderr
