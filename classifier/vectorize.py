@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 
 import numpy as np
 from scipy import sparse
@@ -25,9 +26,17 @@ LEAD_CHARS = 40
 _WRAP = re.compile(r"[ \t\u3000]*[\r\n]+[ \t\u3000]*")
 
 
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_PLACEHOLDER = re.compile(r"[xX*＊_]{2,}|(?<![A-Za-z])[xX](?![A-Za-z])")
+
+
 def unwrap(text: str) -> str:
-    """Paragraph text with the line breaks of hard-wrapped lines taken out (words run across them)."""
-    return _WRAP.sub("", text) if "\n" in text or "\r" in text else text
+    """Paragraph text as features see it: hard-wrap line breaks taken out (words run across
+    them), full-width forms folded (NFKC), numbers and placeholders (xx, **, ____) made one."""
+    if "\n" in text or "\r" in text:
+        text = _WRAP.sub("", text)
+    text = unicodedata.normalize("NFKC", text)
+    return _PLACEHOLDER.sub("某", _DIGITS.sub("0", text))
 
 
 def lead(text: str) -> str:
