@@ -50,6 +50,12 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         self.max_iter = max_iter
         self.random_state = random_state
 
+    def __setstate__(self, state):
+        # A model saved by an earlier version loads with defaults for parameters it did not have;
+        # its fitted vectorizer does the same, and new feature blocks there default to off.
+        super().__setstate__(state)
+        _fill_missing_params(self)
+
     def fit(self, X, y, headings=None):
         texts = _texts(X)
         y = np.asarray(list(y), dtype=object)
@@ -145,6 +151,14 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
             explanations.append([(str(names[row.indices[k]]), float(contributions[k]))
                                  for k in order if contributions[k] > 0])
         return explanations
+
+
+def _fill_missing_params(estimator):
+    import inspect
+
+    for name, parameter in inspect.signature(type(estimator).__init__).parameters.items():
+        if name != "self" and not hasattr(estimator, name):
+            setattr(estimator, name, parameter.default)
 
 
 def _texts(X):

@@ -107,6 +107,12 @@ class ParagraphVectorizer(TransformerMixin, BaseEstimator):
         self.min_df = min_df
         self.sublinear_tf = sublinear_tf
 
+    def __setstate__(self, state):
+        from .model import _fill_missing_params
+
+        super().__setstate__(state)
+        _fill_missing_params(self)
+
     def _words(self, min_df=None):
         return TfidfVectorizer(analyzer=_identity, min_df=self.min_df if min_df is None else min_df,
                                sublinear_tf=self.sublinear_tf, dtype=np.float32)

@@ -152,3 +152,21 @@ def test_estimator_conventions(default_model):
     assert list(default_model.predict(["组织中心组专题学习。", "开展送戏下乡文艺演出。"])) == ["theory", "culture"]
     with pytest.raises(TypeError):
         default_model.predict("一段文字")
+
+
+def test_a_model_saved_before_a_parameter_existed_still_loads(tmp_path):
+    """Pickles of an earlier version lack newer parameters: loading fills in their defaults."""
+    import joblib
+
+    from classifier.model import MODEL_FORMAT
+
+    # An earlier version had no cue block: fit without one, then drop the parameters it lacked.
+    model = ParagraphClassifier(C=5.0, cue_weight=0.0).fit([t for t, _, _ in OWN], [l for _, l, _ in OWN])
+    del model.neighbour_weight
+    del model.vectorizer_.cue_weight
+    path = tmp_path / "old.joblib"
+    joblib.dump({"format": MODEL_FORMAT, "model": model, "metadata": {}}, path)
+    loaded = load_model(str(path))
+    assert loaded.neighbour_weight == ParagraphClassifier().neighbour_weight
+    assert loaded.vectorizer_.cue_weight == 0.0
+    assert list(loaded.predict(["举办读书交流会。"])) == ["reading"]
