@@ -105,8 +105,12 @@ def model_card(meta: dict) -> str:
         "## Model",
         "",
         f"- Labels: {', '.join('`%s`' % label for label in meta['labels'])}",
-        "- Features: TF-IDF of jieba word 1–2-grams (domain dictionary), of character n-grams and of the "
-        "section heading words; a multinomial logistic regression on top.",
+        "- Features: TF-IDF of jieba word 1–2-grams (with the domain dictionary `classifier/resources/userdict.txt`) "
+        "and of character 1–3-grams, and counts of each area's cue terms (`classifier/resources/cues.tsv`) in the "
+        "paragraph, its opening clause and its heading; a multinomial logistic regression with balanced class weights.",
+        "- Reading a report: each paragraph's probabilities are combined (weighted geometric mean) with its "
+        "neighbours' and its section heading's, so that short items and headings take their section's area.",
+        "- What each step is worth: `models/EXPERIMENTS.md`.",
         "- Parameters: " + ", ".join(f"`{k}={v!r}`" for k, v in sorted(meta["params"].items())),
         f"- Seed: {meta['seed']}; trained {meta['trained']} with `{meta['command']}`",
         "",
