@@ -14,7 +14,7 @@ import numpy as np
 
 from .data import LabelledData, deduplicate, report_groups
 
-__all__ = ["scores", "cross_validate", "label_by_overlap"]
+__all__ = ["scores", "cross_validate", "label_by_overlap", "calibration"]
 
 
 def scores(y_true, y_pred, labels=None) -> dict:
@@ -48,6 +48,24 @@ def scores(y_true, y_pred, labels=None) -> dict:
         "n": int(confusion.sum()),
         "confusion": confusion.tolist(),
     }
+
+
+def calibration(correct, confidence, bins=10) -> dict:
+    """How well confidence matches accuracy: expected calibration error over equal-width bins,
+    mean confidence and accuracy, and the bins themselves (count, confidence, accuracy)."""
+    correct = np.asarray(correct, dtype=float)
+    confidence = np.asarray(confidence, dtype=float)
+    edges = np.linspace(0, 1, bins + 1)
+    table, error = [], 0.0
+    for low, high in zip(edges[:-1], edges[1:]):
+        inside = (confidence > low) & (confidence <= high)
+        if inside.any():
+            gap = abs(confidence[inside].mean() - correct[inside].mean())
+            error += inside.mean() * gap
+            table.append((float(low), float(high), int(inside.sum()), float(confidence[inside].mean()),
+                          float(correct[inside].mean())))
+    return {"ece": float(error), "mean_confidence": float(confidence.mean()),
+            "accuracy": float(correct.mean()), "bins": table}
 
 
 def label_by_overlap(spans, predicted) -> list:
@@ -103,6 +121,7 @@ def cross_validate(make_model, data: LabelledData, folds=5, repeats=3, seed=0, d
     paragraph_runs, end_to_end_runs = [], []
     for repeat in range(repeats):
         para_pred = [None] * len(data)
+        para_confidence = [0.0] * len(data)
         e2e_pred = [None] * len(data)
         for fold, (train, test) in enumerate(_fold_splits(groups, folds, repeat, seed)):
             train_data, test_data = data.subset(train), data.subset(test)
@@ -110,9 +129,11 @@ def cross_validate(make_model, data: LabelledData, folds=5, repeats=3, seed=0, d
             model.fit(train_data.texts, train_data.labels, headings=train_data.headings)
             # Labelled paragraphs are read in order within their report, as predict reads them.
             test_groups = [groups[position] for position in test]
-            predicted = model.predict_report(test_data.texts, headings=test_data.headings, reports=test_groups)
-            for position, label in zip(test, predicted):
-                para_pred[position] = label
+            probabilities = model.predict_report_proba(test_data.texts, headings=test_data.headings,
+                                                       reports=test_groups)
+            for position, row in zip(test, probabilities):
+                para_pred[position] = model.classes_[int(np.argmax(row))]
+                para_confidence[position] = float(np.max(row))
             if use_docs:
                 for doc in sorted(set(test_data.docs)):
                     paragraphs = doc_paragraphs[doc]
@@ -125,6 +146,8 @@ def cross_validate(make_model, data: LabelledData, folds=5, repeats=3, seed=0, d
             if progress:
                 progress(repeat, fold)
         paragraph_runs.append(scores(data.labels, para_pred, labels))
+        paragraph_runs[-1]["calibration"] = calibration(
+            [t == p for t, p in zip(data.labels, para_pred)], para_confidence)
         if use_docs:
             end_to_end_runs.append(scores(data.labels, e2e_pred, labels))
     return {
@@ -153,4 +176,8 @@ def _pool(runs: list) -> dict:
         "n": first["n"],
         "confusion": np.sum([r["confusion"] for r in runs], axis=0).tolist(),
     }
+    if "calibration" in first:
+        pooled["calibration"] = {key: float(np.mean([r["calibration"][key] for r in runs]))
+                                 for key in ("ece", "mean_confidence", "accuracy")}
+        pooled["calibration"]["bins"] = first["calibration"]["bins"]
     return pooled

@@ -31,12 +31,17 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
     word_ngrams, char_ngram_range, heading_weight, min_df : see :class:`ParagraphVectorizer`.
     neighbour_weight, heading_context_weight : how much a paragraph's neighbours and its section
         heading count when paragraphs are read as a report (:meth:`predict_report_proba`).
+    temperature : divides the combined log-probabilities of :meth:`predict_report_proba`
+        (below 1 sharpens).  0.7 minimises the log-loss of grouped cross-validated predictions on
+        the shared corpus (expected calibration error 0.09 at 1.0, 0.036 at 0.7); it changes the
+        confidence, never the label.
     random_state : seed for anything random in fitting.
     """
 
     def __init__(self, C=10.0, class_weight="balanced", word_ngrams=2, char_ngram_range=(1, 3),
                  heading_weight=0.0, min_df=2, lead_weight=0.0, cue_weight=0.3, neighbour_weight=0.2,
-                 heading_context_weight=0.3, max_iter=2000, random_state=0):
+                 heading_context_weight=0.3, temperature=0.7, max_iter=2000, random_state=0):
+        self.temperature = temperature
         self.neighbour_weight = neighbour_weight
         self.heading_context_weight = heading_context_weight
         self.lead_weight = lead_weight
@@ -119,7 +124,7 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
                         weights[position] += self.heading_context_weight
         # Dividing by the total weight keeps a geometric mean: the argmax is unchanged and the
         # confidence does not grow just because context agreed.
-        combined /= weights[:, None]
+        combined /= weights[:, None] * self.temperature
         combined -= combined.max(axis=1, keepdims=True)
         probabilities = np.exp(combined)
         return probabilities / probabilities.sum(axis=1, keepdims=True)
