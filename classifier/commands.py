@@ -80,6 +80,10 @@ def _print_scores(block: dict, out, title: str) -> None:
     out.write(f"  accuracy {block['accuracy']:.3f}")
     if block.get("macro_f1_runs"):
         out.write("; macro-F1 per repeat: " + ", ".join(f"{r:.3f}" for r in block["macro_f1_runs"]))
+    if block.get("calibration"):
+        c = block["calibration"]
+        out.write(f"\n  confidence: mean {c['mean_confidence']:.3f} against accuracy {c['accuracy']:.3f}, "
+                  f"calibration error {c['ece']:.3f}")
     out.write("\n  confusion (rows: true, columns: predicted)\n")
     short = [label[:6] for label in labels]
     out.write("  " + " " * column + "".join(f"{s:>8}" for s in short) + "\n")

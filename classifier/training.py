@@ -83,6 +83,11 @@ def _score_table(block: dict) -> list:
     lines.append(f"| **macro** | | | **{block['macro_f1']:.3f}** | {block['n']} |")
     lines.append("")
     lines.append(f"Accuracy {block['accuracy']:.3f}. Macro-F1 of each repeat: {runs}.")
+    if "calibration" in block:
+        c = block["calibration"]
+        lines.append("")
+        lines.append(f"Confidence: mean {c['mean_confidence']:.3f} against accuracy {c['accuracy']:.3f}; "
+                     f"expected calibration error {c['ece']:.3f} (10 bins).")
     lines.append("")
     lines.append("Confusion (rows: true label, columns: predicted, summed over repeats):")
     lines.append("")
