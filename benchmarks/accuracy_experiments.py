@@ -1,0 +1,138 @@
+"""What each modelling step is worth, by grouped, repeated cross-validation on the shared corpus.
+
+    python benchmarks/accuracy_experiments.py [--repeats 3] [--out models/EXPERIMENTS.md]
+
+Each row is a variant of the default model, cross-validated with folds grouped by report
+(repeated reports dropped first), scored on the labelled paragraphs as they are ("paragraph")
+and end to end ("end-to-end": the tool's own segmentation of each held-out report, every labelled
+paragraph taking the label of the predicted paragraphs covering most of its characters).  The
+table is written to --out with the date and the data's digest.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import os
+import sys
+import time
+from datetime import date
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from classifier import segment as segment_module  # noqa: E402
+from classifier import vectorize as vectorize_module  # noqa: E402
+from classifier.data import read_labelled  # noqa: E402
+from classifier.evaluate import cross_validate  # noqa: E402
+from classifier.model import ParagraphClassifier  # noqa: E402
+
+SHARED = os.path.join(os.path.dirname(ROOT), "shared", "corpus")
+NO_CONTEXT = {"neighbour_weight": 0.0, "heading_context_weight": 0.0}
+
+
+@contextlib.contextmanager
+def no_wrap_joining():
+    """Segmentation as it was before hard-wrapped lines were joined."""
+    original = segment_module._join_wrapped
+    segment_module._join_wrapped = lambda text, lines: lines
+    try:
+        yield
+    finally:
+        segment_module._join_wrapped = original
+
+
+@contextlib.contextmanager
+def plain_jieba():
+    """jieba's own dictionary only, without the domain dictionary."""
+    import jieba
+
+    plain = jieba.Tokenizer()
+    original = vectorize_module.tokenize
+    normalise = __import__("classifier.tokenize", fromlist=["_normalise"])._normalise
+    vectorize_module.tokenize = lambda text: [t for t in map(normalise, plain.lcut(text)) if t is not None]
+    try:
+        yield
+    finally:
+        vectorize_module.tokenize = original
+
+
+# (name, what changes, parameters, context manager)
+VARIANTS = [
+    ("words", "TF-IDF of jieba word 1–2-grams, logistic regression", dict(char_ngram_range=None, cue_weight=0, **NO_CONTEXT), no_wrap_joining),
+    ("+chars", "and character 1–3-grams", dict(cue_weight=0, **NO_CONTEXT), no_wrap_joining),
+    ("+heading words", "and the section heading's words as a third block (weight 0.5)", dict(cue_weight=0, heading_weight=0.5, **NO_CONTEXT), no_wrap_joining),
+    ("+cues", "chars, and counts of each area's cue terms (resources/cues.tsv), no heading block", dict(**NO_CONTEXT), no_wrap_joining),
+    ("+joined wraps", "and hard-wrapped lines joined in segmentation, cut at sentence ends", dict(**NO_CONTEXT), None),
+    ("default", "and the report context: neighbours (0.2) and heading (0.3) in decoding", dict(), None),
+    ("default, no domain dictionary", "jieba without resources/userdict.txt", dict(), plain_jieba),
+    ("default, no class weights", "class_weight=None", dict(class_weight=None), None),
+    ("default, C=3", "stronger regularisation", dict(C=3.0), None),
+    ("default, C=30", "weaker regularisation", dict(C=30.0), None),
+    ("default, chars 1–4", "character 1–4-grams", dict(char_ngram_range=(1, 4)), None),
+    ("default, cues ×2", "cue_weight=0.6", dict(cue_weight=0.6), None),
+    ("default + heading words", "heading block 0.2 on top of the context", dict(heading_weight=0.2), None),
+    ("default + lead words", "the opening clause's words as a block (0.3)", dict(lead_weight=0.3), None),
+    ("default, neighbours 0.1", "neighbour_weight=0.1", dict(neighbour_weight=0.1), None),
+    ("default, neighbours 0.35", "neighbour_weight=0.35", dict(neighbour_weight=0.35), None),
+    ("default, heading 0.6", "heading_context_weight=0.6", dict(heading_context_weight=0.6), None),
+]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", default=SHARED, help="folder with labels.jsonl and docs/")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--only", help="run only variants whose name contains this")
+    parser.add_argument("--out", default=os.path.join(ROOT, "models", "EXPERIMENTS.md"))
+    args = parser.parse_args(argv)
+
+    labels_path = os.path.join(args.corpus, "labels.jsonl")
+    data = read_labelled(labels_path)
+    with open(labels_path, "rb") as handle:
+        digest = hashlib.sha256(handle.read()).hexdigest()[:16]
+    rows = []
+    for name, change, params, context in VARIANTS:
+        if args.only and args.only not in name:
+            continue
+        started = time.time()
+        with (context() if context else contextlib.nullcontext()):
+            result = cross_validate(lambda: ParagraphClassifier(**params), data, folds=args.folds,
+                                    repeats=args.repeats, docs_dir=os.path.join(args.corpus, "docs"))
+        para, e2e = result["paragraph"], result["end_to_end"]
+        rows.append((name, change, para, e2e))
+        per_label = " ".join(f"{label[:4]} {e2e['per_label'][label]['f1']:.2f}" for label in e2e["labels"])
+        print(f"{name:32} paragraph {para['macro_f1']:.4f}  end-to-end {e2e['macro_f1']:.4f}  ({per_label})"
+              f"  {time.time() - started:.0f}s", flush=True)
+
+    def spread(block):
+        runs = block["macro_f1_runs"]
+        return f"{block['macro_f1']:.3f} ± {(max(runs) - min(runs)) / 2:.3f}"
+
+    labels = rows[0][3]["labels"]
+    lines = [
+        "# What was tried, and what it is worth",
+        "",
+        f"Made by `python benchmarks/accuracy_experiments.py` on {date.today()}: the shared corpus "
+        f"(`labels.jsonl` SHA-256 {digest}…), repeated reports dropped, {args.folds}-fold cross-validation "
+        f"grouped by report, repeated {args.repeats} times with different folds (± is half the range of "
+        "the repeats). Macro-F1 over the six labels; the per-label columns are end-to-end F1.",
+        "",
+        "| variant | change | paragraph macro-F1 | end-to-end macro-F1 | " + " | ".join(labels) + " |",
+        "|---|---|---|---|" + "---|" * len(labels),
+    ]
+    for name, change, para, e2e in rows:
+        lines.append(f"| {name} | {change} | {spread(para)} | {spread(e2e)} | "
+                     + " | ".join(f"{e2e['per_label'][label]['f1']:.2f}" for label in labels) + " |")
+    notes_path = os.path.join(ROOT, "models", "EXPERIMENTS_NOTES.md")
+    if os.path.exists(notes_path):
+        with open(notes_path, encoding="utf-8") as handle:
+            lines += ["", handle.read().rstrip()]
+    with open(args.out, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
