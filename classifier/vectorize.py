@@ -46,6 +46,7 @@ def lead(text: str) -> str:
 
 
 _cues = None
+_cues_by_first_char = None
 
 
 def load_cues():
@@ -62,15 +63,28 @@ def load_cues():
     return _cues
 
 
+def _cue_index():
+    """{first character: [(term, area column)]}: a text is searched only for the terms whose
+    first character it holds, which gives the same counts at a fraction of the calls."""
+    global _cues_by_first_char
+    if _cues_by_first_char is None:
+        index = {}
+        for column, area in enumerate(sorted(load_cues())):
+            for term in load_cues()[area]:
+                index.setdefault(term[0], []).append((term, column))
+        _cues_by_first_char = index
+    return _cues_by_first_char
+
+
 def _cue_counts(texts):
     """Per text, log(1 + occurrences) of each area's cue terms: pooled evidence that generalises
     to reports whose exact words training never saw."""
-    cues = load_cues()
-    areas = sorted(cues)
-    counts = np.zeros((len(texts), len(areas)), dtype=np.float32)
+    index = _cue_index()
+    counts = np.zeros((len(texts), len(load_cues())), dtype=np.float32)
     for row, text in enumerate(texts):
-        for column, area in enumerate(areas):
-            counts[row, column] = sum(text.count(term) for term in cues[area])
+        for char in index.keys() & set(text):
+            for term, column in index[char]:
+                counts[row, column] += text.count(term)
     return np.log1p(counts)
 
 
