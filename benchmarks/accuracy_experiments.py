@@ -106,6 +106,9 @@ def main(argv=None):
         print(f"{name:32} paragraph {para['macro_f1']:.4f}  end-to-end {e2e['macro_f1']:.4f}  ({per_label})"
               f"  {time.time() - started:.0f}s", flush=True)
 
+    if not rows:
+        parser.error(f"no variant's name contains {args.only!r}")
+
     def spread(block):
         runs = block["macro_f1_runs"]
         return f"{block['macro_f1']:.3f} ± {(max(runs) - min(runs)) / 2:.3f}"
