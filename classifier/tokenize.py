@@ -10,8 +10,9 @@ jieba does them itself, with the same result (``tests/test_speed_paths.py`` chec
   ``~/.cache/classifier``, else the temporary folder; it is rebuilt when jieba, its dictionary or
   the domain dictionary change, and the tool works (slower) where none can be written.
 * :func:`tokenize` runs jieba 0.42's accurate mode with HMM (``Tokenizer.cut(text)``) as one tight
-  loop: the same word graph, the same best route, ties broken the same way, the same HMM for runs of
-  unknown characters (jieba's own ``finalseg``).  Any other jieba version uses ``Tokenizer.lcut``.
+  loop: the same word graph, the same best route, ties broken the same way, and for runs of
+  unknown characters the same HMM as ``jieba.finalseg`` (same sums, same ties).  Any other jieba
+  version uses ``Tokenizer.lcut``.
 
 Nothing is loaded at import: jieba and its dictionary come on first use.
 """
@@ -36,7 +37,9 @@ _CACHE_FORMAT = "classifier.jieba-prefix-dict/1"
 
 _lock = threading.Lock()
 _tokenizer = None
-_fast = False
+_fast = _fast_hmm = False
+# finalseg's HMM: the states each state can follow; _hmm_cut is written for exactly these.
+_PREVIOUS_STATES = {"B": "ES", "M": "MB", "S": "SE", "E": "BM"}
 # Digits, ASCII letters and placeholders (x, X, ____) carry no area: one token stands for all.
 _NUMBER = re.compile(r"^[\d.%％,，]+$")
 _SKIP = re.compile(r"^[\s\W_]+$")
@@ -166,12 +169,13 @@ def _load():
 
 def tokenizer():
     """The shared jieba tokenizer, loaded once with the domain dictionary and no log output."""
-    global _tokenizer, _fast
+    global _tokenizer, _fast, _fast_hmm
     if _tokenizer is None:
         with _lock:
             if _tokenizer is None:
                 instance, jieba = _load()
                 _fast = jieba.__version__ in _FAST_JIEBA
+                _fast_hmm = _fast and getattr(jieba.finalseg, "PrevStatus", None) == _PREVIOUS_STATES
                 _tokenizer = instance
     return _tokenizer
 
@@ -208,6 +212,83 @@ def tokenize(text: str) -> list[str]:
     return _fast_tokens(text, instance)
 
 
+_hmm_tables = None
+
+
+def _hmm_cut(buf):
+    """``list(jieba.finalseg.cut(buf))``: the same Viterbi over B/M/E/S with the same sums and the
+    same ties (``max`` over (score, state) prefers the later letter), 3-4 × faster."""
+    import jieba
+
+    global _hmm_tables
+    finalseg = jieba.finalseg
+    if _hmm_tables is None:
+        trans, minimum = finalseg.trans_P, finalseg.MIN_FLOAT
+        _hmm_tables = (finalseg.start_P, finalseg.emit_P, minimum,
+                       [trans[a].get(b, minimum) for a, b in ("EB", "SB", "MM", "BM", "SS", "ES", "BE", "ME")])
+    words = []
+    force_split = finalseg.Force_Split_Words
+    for block in finalseg.re_han.split(buf):
+        if finalseg.re_han.match(block):
+            for word in _viterbi_words(block, *_hmm_tables):
+                if word in force_split:
+                    words.extend(word)
+                else:
+                    words.append(word)
+        else:
+            words.extend(x for x in finalseg.re_skip.split(block) if x)
+    return words
+
+
+_STATE = {"B": 0, "M": 1, "E": 2, "S": 3}
+
+
+def _viterbi_words(sentence, start, emit, minimum, transitions):
+    """finalseg's ``__cut`` of a run of Han characters."""
+    e_b, e_m, e_e, e_s = emit["B"], emit["M"], emit["E"], emit["S"]
+    t_eb, t_sb, t_mm, t_bm, t_ss, t_es, t_be, t_me = transitions
+    char = sentence[0]
+    v_b, v_m = start["B"] + e_b.get(char, minimum), start["M"] + e_m.get(char, minimum)
+    v_e, v_s = start["E"] + e_e.get(char, minimum), start["S"] + e_s.get(char, minimum)
+    back = []
+    for char in sentence[1:]:
+        # Each state from its two possible predecessors, summed in jieba's order.
+        em = e_b.get(char, minimum)
+        a, b = v_e + t_eb + em, v_s + t_sb + em
+        n_b, p_b = (b, "S") if b >= a else (a, "E")
+        em = e_m.get(char, minimum)
+        a, b = v_m + t_mm + em, v_b + t_bm + em
+        n_m, p_m = (a, "M") if a >= b else (b, "B")
+        em = e_s.get(char, minimum)
+        a, b = v_s + t_ss + em, v_e + t_es + em
+        n_s, p_s = (a, "S") if a >= b else (b, "E")
+        em = e_e.get(char, minimum)
+        a, b = v_b + t_be + em, v_m + t_me + em
+        n_e, p_e = (b, "M") if b >= a else (a, "B")
+        back.append((p_b, p_m, p_e, p_s))
+        v_b, v_m, v_e, v_s = n_b, n_m, n_e, n_s
+    state = "S" if v_s >= v_e else "E"
+    states = [state]
+    for pointers in reversed(back):
+        state = pointers[_STATE[state]]
+        states.append(state)
+    states.reverse()
+    words = []
+    begin = after = 0
+    for i, state in enumerate(states):
+        if state == "B":
+            begin = i
+        elif state == "E":
+            words.append(sentence[begin:i + 1])
+            after = i + 1
+        elif state == "S":
+            words.append(sentence[i])
+            after = i + 1
+    if after < len(sentence):
+        words.append(sentence[after:])
+    return words
+
+
 # log(frequency) - log(total) by frequency, as jieba's ``calc`` computes it, for _weights_total.
 _weights = {}
 _weights_total = None
@@ -226,7 +307,7 @@ def _fast_tokens(text, instance):
     weight_of = weights.get
     log_total = log(instance.total)
     unknown = log(1) - log_total
-    hmm_cut = jieba.finalseg.cut
+    hmm_cut = _hmm_cut if _fast_hmm else jieba.finalseg.cut
     tokens = []
     append = tokens.append
 

@@ -93,6 +93,26 @@ def test_tokenize_is_jiebas_cut():
         assert tokenize(text) == _jieba_tokens(instance, text), text
 
 
+def test_the_hmm_for_unknown_runs_is_jiebas():
+    """Characters the HMM has no emission for tie at jieba's MIN_FLOAT: ties must break as jieba's."""
+    from jieba import finalseg
+
+    from classifier.tokenize import _hmm_cut, tokenizer
+
+    tokenizer()
+    emit = finalseg.emit_P
+    han = [chr(c) for c in range(0x4E00, 0x9FD6)]
+    known = [ch for ch in han if all(ch in emit[s] for s in "BMES")][:300]
+    partly = [ch for ch in han if 0 < sum(ch in emit[s] for s in "BMES") < 4][:300]
+    unknown = [ch for ch in han if not any(ch in emit[s] for s in "BMES")][:300]
+    pools = [known, partly, unknown, known + unknown, partly + unknown + list("ab12.5%x")]
+    rng = random.Random(11)
+    for number in range(6000):
+        pool = pools[number % len(pools)]
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(1, 12)))
+        assert _hmm_cut(text) == list(finalseg.cut(text)), text
+
+
 def test_the_dictionary_cache_is_built_once_and_gives_the_same_tokens(tmp_path):
     code = ("import json, os, jieba\n"
             "from classifier.tokenize import tokenize, tokenizer\n"
