@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .data import LabelledData, deduplicate, report_groups
-from .evaluate import _fold_splits, scores
+from .data import LabelledData
+from .evaluate import _fold_splits, grouped, scores
 
 __all__ = ["default_model", "OutOfFold", "out_of_fold_predictions", "confident_mistakes",
            "confusion_pairs", "mistake_patterns", "learning_curve", "fit_power_law",
@@ -100,11 +100,7 @@ def out_of_fold_predictions(make_model=None, data: LabelledData = None, folds=5,
     if data is None:
         raise TypeError("out_of_fold_predictions needs labelled data")
     make_model = _factory(make_model)
-    if dedupe:
-        data = deduplicate(data)
-    groups = report_groups(data)
-    if len(set(groups)) < 2:
-        raise ValueError("out-of-fold predictions need paragraphs from at least two reports (docs)")
+    data, groups = grouped(data, dedupe, "out-of-fold prediction")
     labels = sorted(set(data.labels))
     splits = [(train, test) for train, test in _fold_splits(groups, folds, 0, seed)]
     tasks = [(make_model, data.subset(train), data.subset(test), [groups[i] for i in test], labels)
@@ -230,12 +226,8 @@ def learning_curve(make_model=None, data: LabelledData = None, sizes=None, repea
     if data is None:
         raise TypeError("learning_curve needs labelled data")
     make_model = _factory(make_model)
-    if dedupe:
-        data = deduplicate(data)
-    groups = report_groups(data)
+    data, groups = grouped(data, dedupe, "a learning curve")
     unique = sorted(set(groups))
-    if len(unique) < 2:
-        raise ValueError("a learning curve needs paragraphs from at least two reports (docs)")
     labels = sorted(set(data.labels))
     members: dict = {}
     for position, group in enumerate(groups):

@@ -14,7 +14,7 @@ import numpy as np
 
 from .data import LabelledData, deduplicate, report_groups
 
-__all__ = ["scores", "cross_validate", "label_by_overlap", "calibration"]
+__all__ = ["scores", "cross_validate", "label_by_overlap", "calibration", "grouped"]
 
 
 def scores(y_true, y_pred, labels=None) -> dict:
@@ -82,6 +82,17 @@ def label_by_overlap(spans, predicted) -> list:
     return result
 
 
+def grouped(data: LabelledData, dedupe: bool, purpose: str):
+    """(data without repeated paragraphs when ``dedupe``, a report group per paragraph), refusing
+    data that holds fewer than two reports: nothing could be held out."""
+    if dedupe:
+        data = deduplicate(data)
+    groups = report_groups(data)
+    if len(set(groups)) < 2:
+        raise ValueError(f"{purpose} needs paragraphs from at least two reports (docs)")
+    return data, groups
+
+
 def _fold_splits(groups, folds, repeat, seed):
     """Grouped folds, shuffled differently for each repeat."""
     from sklearn.model_selection import GroupKFold
@@ -104,11 +115,7 @@ def cross_validate(make_model, data: LabelledData, folds=5, repeats=3, seed=0, d
     """
     from .segment import segment
 
-    if dedupe:
-        data = deduplicate(data)
-    groups = report_groups(data)
-    if len(set(groups)) < 2:
-        raise ValueError("cross-validation needs paragraphs from at least two reports (docs)")
+    data, groups = grouped(data, dedupe, "cross-validation")
     labels = sorted(set(data.labels))
     use_docs = docs_dir is not None and all(s is not None for s in data.spans)
     doc_texts = {}

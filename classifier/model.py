@@ -75,7 +75,12 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         features = self.vectorizer_.fit_transform(texts, headings)
         self.linear_ = LogisticRegression(C=self.C, class_weight=self.class_weight,
                                           max_iter=self.max_iter, random_state=self.random_state)
-        self.linear_.fit(features, y)
+        # One BLAS thread: L-BFGS's small dense steps gain nothing from more, and on a busy
+        # machine OpenBLAS threads waiting for cores make fitting several times slower.
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(1, user_api="blas"):
+            self.linear_.fit(features, y)
         self.classes_ = self.linear_.classes_
         return self
 
