@@ -11,11 +11,26 @@ from .errors import InputError
 PROG = "classifier"
 
 
-def _positive_int(value):
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
+def _whole_number(value, least):
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < least:
+        raise argparse.ArgumentTypeError(f"must be {least} or more, not {number}")
     return number
+
+
+def _positive_int(value):
+    return _whole_number(value, 1)
+
+
+def _folds(value):
+    return _whole_number(value, 2)
+
+
+def _count(value):
+    return _whole_number(value, 0)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,8 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--corrections", help="JSON Lines of label corrections (doc, i, label, reason)")
     train.add_argument("--docs", help="folder of the documents DATA's spans refer to (adds end-to-end scores)")
     train.add_argument("--card", help="also write a model card (Markdown) to this file")
-    train.add_argument("--folds", type=_positive_int, default=5, help="cross-validation folds (default 5)")
-    train.add_argument("--repeats", type=int, default=1, help="cross-validation repeats; 0 skips it (default 1)")
+    train.add_argument("--folds", type=_folds, default=5, help="cross-validation folds (default 5)")
+    train.add_argument("--repeats", type=_count, default=1, help="cross-validation repeats; 0 skips it (default 1)")
     train.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
 
     evaluate = commands.add_parser("evaluate", help="score a model on labelled paragraphs",
@@ -62,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
                           help="instead of scoring a model, cross-validate a new one on DATA, grouped by doc")
     evaluate.add_argument("--docs", help="with --cv: folder of the documents DATA's spans refer to")
     evaluate.add_argument("--corrections", help="with --cv: label corrections to apply first")
-    evaluate.add_argument("--folds", type=_positive_int, default=5, help="with --cv: folds (default 5)")
+    evaluate.add_argument("--folds", type=_folds, default=5, help="with --cv: folds (default 5)")
     evaluate.add_argument("--repeats", type=_positive_int, default=3, help="with --cv: repeats (default 3)")
     evaluate.add_argument("--seed", type=int, default=0, help="with --cv: random seed (default 0)")
     evaluate.add_argument("--format", choices=("table", "json"), default="table")
@@ -78,10 +93,14 @@ def main(argv=None) -> int:
     except InputError as err:
         print(f"{PROG}: error: {err}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
-        return 130
     except BrokenPipeError:
         # The reader (head, less) went away: not an error of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as err:  # a full disk, an unwritable folder: said in one line
+        where = err.filename or "standard output"
+        print(f"{PROG}: error: {where}: {err.strerror or err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
 
 from .errors import InputError
@@ -42,6 +43,8 @@ def predict(args) -> int:
 
     if args.format == "html" and not args.out:
         raise InputError("--out", "the html format writes a page: name it with --out report.html")
+    if args.out:
+        check_writable(args.out, args.force)  # before the work, not after it
     model = load_model(args.model)
     documents = list(iter_documents(args.inputs))
     progress = _progress(len(documents))
@@ -92,13 +95,23 @@ def _print_scores(block: dict, out, title: str) -> None:
     out.write("\n")
 
 
-def _cross_validate(data, args, out):
+def _cross_validate(data, args):
+    """Cross-validate a new default model on ``data`` (already deduplicated); a problem with the
+    data (too few reports, a fold with one label) is the user's, said in one line."""
     from .evaluate import cross_validate
     from .model import ParagraphClassifier
 
-    result = cross_validate(lambda: ParagraphClassifier(random_state=args.seed), data, folds=args.folds,
-                            repeats=args.repeats, seed=args.seed, docs_dir=args.docs, dedupe=False)
-    return result
+    if args.docs and not os.path.isdir(args.docs):
+        raise InputError(args.docs, "is not a folder of documents (--docs)")
+    if args.docs and any(span is None for span in data.spans):
+        print("note: --docs ignored: the data gives no start/end spans, so no end-to-end scores",
+              file=sys.stderr)
+    try:
+        return cross_validate(lambda: ParagraphClassifier(random_state=args.seed), data, folds=args.folds,
+                              repeats=args.repeats, seed=args.seed, docs_dir=args.docs, dedupe=False)
+    except ValueError as err:
+        raise InputError(args.data if isinstance(args.data, str) else args.data[0],
+                         f"cannot be cross-validated: {err}") from None
 
 
 def _print_cv(result, out):
@@ -115,6 +128,8 @@ def train(args) -> int:
     from .training import load_training_data, metadata, model_card, train as fit
 
     labels = tuple(x.strip() for x in args.labels.split(",") if x.strip()) if args.labels else None
+    if args.card and os.path.abspath(args.card) == os.path.abspath(args.out):
+        raise InputError(args.card, "is also the --out model file: give the card another name")
     for path in [args.out] + ([args.card] if args.card else []):
         check_writable(path, args.force)
     data, info = load_training_data(args.data, labels=labels, corrections=args.corrections)
@@ -130,7 +145,7 @@ def train(args) -> int:
         if info["reports"] < 2:
             print("note: no cross-validation: the data names fewer than two reports (doc)", file=sys.stderr)
         else:
-            cv = _cross_validate(data, args, sys.stdout)
+            cv = _cross_validate(data, args)
             _print_cv(cv, sys.stdout)
     model = fit(data, seed=args.seed)
     command = "python -m classifier " + " ".join(sys.argv[1:]) if sys.argv and sys.argv[0].endswith(
@@ -152,7 +167,7 @@ def evaluate(args) -> int:
 
     if args.cv:
         data, _ = load_training_data([args.data], corrections=args.corrections)
-        result = _cross_validate(data, args, sys.stdout)
+        result = _cross_validate(data, args)
         if args.format == "json":
             print(json.dumps(result, ensure_ascii=False, indent=2))
         else:

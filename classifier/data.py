@@ -47,6 +47,18 @@ class LabelledData:
             getattr(self, name).extend(getattr(other, name))
 
 
+def _read_file(path: str) -> bytes:
+    if os.path.isdir(path):
+        raise InputError(path, "is a directory, expected a .jsonl or .csv file")
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except OSError as err:
+        raise InputError(path, f"cannot be read ({err.strerror or err})") from None
+
+
 def _rows_jsonl(text: str, path: str):
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
@@ -89,16 +101,7 @@ def read_labelled(path: str, labels=None) -> LabelledData:
 
     ``labels``, when given, is the allowed label set: any other label is an error.
     """
-    if os.path.isdir(path):
-        raise InputError(path, "is a directory, expected a .jsonl or .csv file")
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except OSError as err:
-        raise InputError(path, f"cannot be read ({err.strerror or err})") from None
-    text, _ = decode(data, path)
+    text, _ = decode(_read_file(path), path)
     if not text.strip():
         raise InputError(path, "is empty")
     rows = _rows_jsonl(text, path) if _is_jsonl(path, text) else _rows_csv(text, path)
@@ -109,6 +112,8 @@ def read_labelled(path: str, labels=None) -> LabelledData:
         label = row.get("label")
         if not isinstance(paragraph, str) or not paragraph.strip():
             raise InputError(path, f"line {number}: missing or empty 'text'")
+        if isinstance(label, (int, float)) and not isinstance(label, bool):
+            label = str(label)
         if not isinstance(label, str) or not label.strip():
             raise InputError(path, f"line {number}: missing or empty 'label'")
         label = label.strip()
@@ -146,20 +151,22 @@ def _derive_headings(data: LabelledData, positions: set) -> None:
             data.headings[position] = heading
 
 
-def read_corrections(path: str) -> dict:
-    """Label corrections: JSON Lines ``{"doc", "i", "label", "reason"}`` → {(doc, i): label}."""
+def read_corrections(path: str, labels=None) -> dict:
+    """Label corrections: JSON Lines ``{"doc", "i", "label", "reason"}`` → {(doc, i): label}.
+
+    ``labels``, when given, is the allowed label set."""
     corrections = {}
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                corrections[(str(row["doc"]), int(row["i"]))] = str(row["label"])
-                if not str(row.get("reason", "")).strip():
-                    raise KeyError("reason")
-            except (json.JSONDecodeError, KeyError, TypeError, ValueError):
-                raise InputError(path, f"line {number}: expected {{\"doc\", \"i\", \"label\", \"reason\"}}") from None
+    text, _ = decode(_read_file(path), path)
+    for number, row in _rows_jsonl(text, path):
+        try:
+            key, label = (str(row["doc"]), int(row["i"])), str(row["label"])
+            if not str(row.get("reason", "")).strip():
+                raise KeyError("reason")
+        except (KeyError, TypeError, ValueError):
+            raise InputError(path, f"line {number}: expected {{\"doc\", \"i\", \"label\", \"reason\"}}") from None
+        if labels is not None and label not in labels:
+            raise InputError(path, f"line {number}: unknown label {label!r} (known: {', '.join(labels)})")
+        corrections[key] = label
     return corrections
 
 

@@ -13,6 +13,7 @@ import os
 import numpy as np
 
 from .data import LabelledData, deduplicate, report_groups
+from .read import read_document
 
 __all__ = ["scores", "cross_validate", "label_by_overlap", "calibration", "grouped"]
 
@@ -121,8 +122,8 @@ def cross_validate(make_model, data: LabelledData, folds=5, repeats=3, seed=0, d
     doc_texts = {}
     if use_docs:
         for doc in sorted(set(data.docs)):
-            with open(os.path.join(docs_dir, f"{doc}.txt"), encoding="utf-8") as handle:
-                doc_texts[doc] = handle.read()
+            # Read as predict reads a report: any supported encoding, errors named by file.
+            doc_texts[doc] = read_document(os.path.join(docs_dir, f"{doc}.txt")).text
     doc_paragraphs = {doc: segment(text) for doc, text in doc_texts.items()}
 
     paragraph_runs, end_to_end_runs = [], []

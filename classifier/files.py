@@ -17,8 +17,12 @@ def check_writable(path: str, force: bool) -> None:
     if os.path.exists(path) and not force:
         raise InputError(path, "already exists (use --force to replace it)")
     folder = os.path.dirname(os.path.abspath(path))
+    if os.path.exists(folder) and not os.path.isdir(folder):
+        raise InputError(path, f"{folder} is a file, not a folder")
     if not os.path.isdir(folder):
         raise InputError(path, f"folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise InputError(path, f"folder {folder} cannot be written")
 
 
 @contextlib.contextmanager
@@ -26,7 +30,10 @@ def atomic_writer(path: str, force: bool = False, binary: bool = False, encoding
     """Yield a stream to a temporary file beside ``path``, renamed over it only on success,
     so a crash or an error never leaves a half-written file or loses the old one."""
     check_writable(path, force)
-    handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(os.path.abspath(path)))
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(os.path.abspath(path)))
+    except OSError as err:
+        raise InputError(path, f"cannot be written ({err.strerror or err})") from None
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual mode

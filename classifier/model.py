@@ -207,7 +207,10 @@ def load_model_with_metadata(path: str | None = None):
         raise InputError(path, f"is not a classifier model ({type(err).__name__})") from None
     if not isinstance(payload, dict) or payload.get("format") != MODEL_FORMAT:
         raise InputError(path, "is not a classifier model (unknown format)")
-    return payload["model"], payload.get("metadata", {})
+    model = payload.get("model")
+    if not (hasattr(model, "classes_") and hasattr(model, "predict_report_proba")):
+        raise InputError(path, "is not a classifier model (no fitted model inside)")
+    return model, payload.get("metadata", {})
 
 
 def default_model_path() -> str:

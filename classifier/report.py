@@ -227,6 +227,7 @@ def _score_parallel(model, chunks, explain, jobs):
     _worker_task = (model, explain)
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
                                initializer=_ignore_interrupt)
+    finished = False
     try:
         pending = deque()
         for chunk in chunks:
@@ -235,6 +236,12 @@ def _score_parallel(model, chunks, explain, jobs):
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+        finished = True
     finally:
         _worker_task = None
-        pool.shutdown(wait=True, cancel_futures=True)
+        if not finished:
+            # Interrupted or failed: stop the workers now rather than wait for their chunks
+            # (the executor has no public way to do so).
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
+        pool.shutdown(wait=finished, cancel_futures=True)

@@ -25,7 +25,7 @@ def load_training_data(paths, labels=None, corrections=None):
             digests[path] = hashlib.sha256(handle.read()).hexdigest()
     corrected = 0
     if corrections:
-        corrected = apply_corrections(data, read_corrections(corrections))
+        corrected = apply_corrections(data, read_corrections(corrections, labels=labels))
         with open(corrections, "rb") as handle:
             digests[corrections] = hashlib.sha256(handle.read()).hexdigest()
     read_count = len(data)

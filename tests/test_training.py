@@ -170,3 +170,43 @@ def test_a_model_saved_before_a_parameter_existed_still_loads(tmp_path):
     assert loaded.neighbour_weight == ParagraphClassifier().neighbour_weight
     assert loaded.vectorizer_.cue_weight == 0.0
     assert list(loaded.predict(["举办读书交流会。"])) == ["reading"]
+
+
+def _one_line_error(result, *fragments):
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    for fragment in fragments:
+        assert fragment in result.stderr
+
+
+def test_bad_corrections_docs_and_cv_data_are_one_line_errors(tmp_path):
+    data = tmp_path / "own.jsonl"
+    write_jsonl(data, OWN)
+    out = str(tmp_path / "m.joblib")
+    missing = str(tmp_path / "none.jsonl")
+    _one_line_error(run_cli("train", str(data), "--out", out, "--corrections", missing), missing, "no such file")
+    corrections = tmp_path / "corrections.jsonl"
+    corrections.write_text('{"doc": "a", "i": 0, "label": "bogus", "reason": "test"}\n', encoding="utf-8")
+    _one_line_error(run_cli("train", str(data), "--out", out, "--corrections", str(corrections),
+                            "--labels", "reading,safety"), "line 1", "unknown label 'bogus'")
+    _one_line_error(run_cli("evaluate", "--cv", str(data), "--docs", str(tmp_path / "nodocs")), "--docs")
+    one_report = tmp_path / "one.jsonl"
+    write_jsonl(one_report, [(t, l, "same") for t, l, _ in OWN])
+    _one_line_error(run_cli("evaluate", "--cv", str(one_report)), "at least two reports")
+    _one_line_error(run_cli("train", str(data), "--out", out, "--card", out), "another name")
+    assert not os.path.exists(out)
+
+
+def test_unwritable_output_and_a_model_payload_that_is_not_a_model(tmp_path):
+    import joblib
+
+    from classifier.model import MODEL_FORMAT
+
+    example = os.path.join(os.path.dirname(DEFAULT_MODEL), "..", "examples", "town_report.txt")
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    _one_line_error(run_cli("predict", example, "--format", "jsonl", "--out", str(blocker / "x.jsonl")),
+                    "is a file, not a folder")
+    fake = tmp_path / "fake.joblib"
+    joblib.dump({"format": MODEL_FORMAT, "model": "x"}, fake)
+    _one_line_error(run_cli("predict", example, "--model", str(fake)), str(fake), "not a classifier model")
