@@ -6,6 +6,7 @@ import platform
 from datetime import datetime, timezone
 
 from .data import LabelledData, apply_corrections, deduplicate, read_corrections, read_labelled, report_groups
+from .labels import DEFAULT_LABELS
 from .model import ParagraphClassifier
 
 __all__ = ["load_training_data", "train", "model_card"]
@@ -102,10 +103,11 @@ def model_card(meta: dict) -> str:
     """A Markdown model card from a model's metadata."""
     info = meta["data"]
     lines = [
-        "# Model card: default paragraph classifier",
+        "# Model card: paragraph classifier",
         "",
         "Labels each paragraph of a Chinese propaganda work report by work area "
-        "(labels as defined in `../shared/LABELS.md`).",
+        + ("(labels as defined in `../shared/LABELS.md`)." if set(meta["labels"]) <= set(DEFAULT_LABELS)
+           else "(the training data's own label set)."),
         "",
         "## Model",
         "",
