@@ -148,9 +148,7 @@ def train(args) -> int:
             cv = _cross_validate(data, args)
             _print_cv(cv, sys.stdout)
     model = fit(data, seed=args.seed)
-    command = "python -m classifier " + " ".join(sys.argv[1:]) if sys.argv and sys.argv[0].endswith(
-        ("__main__.py", "classifier")) else "classifier.training.train"
-    meta = metadata(model, info, cv, args.seed, command)
+    meta = metadata(model, info, cv, args.seed, "python -m classifier " + " ".join(sys.argv[1:]))
     save_model(model, args.out, meta, force=args.force)
     print(f"wrote model to {args.out}", file=sys.stderr)
     if args.card:

@@ -7,6 +7,7 @@ order when absent), ``label2`` (a secondary label, kept but not trained on) and 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -34,17 +35,19 @@ class LabelledData:
     headings: list = field(default_factory=list)
     ids: list = field(default_factory=list)  # (doc, i) where the data has ``i``, else (file, line)
     spans: list = field(default_factory=list)  # (start, end) in the doc's text, where given
+    sources: dict = field(default_factory=dict)  # file path → SHA-256 of the bytes read
 
     def __len__(self):
         return len(self.texts)
 
     def subset(self, indices):
-        return LabelledData(*([getattr(self, name)[i] for i in indices]
-                              for name in _FIELDS))
+        return LabelledData(*([getattr(self, name)[i] for i in indices] for name in _FIELDS),
+                            sources=dict(self.sources))
 
     def extend(self, other):
         for name in _FIELDS:
             getattr(self, name).extend(getattr(other, name))
+        self.sources.update(other.sources)
 
 
 def _read_file(path: str) -> bytes:
@@ -101,11 +104,12 @@ def read_labelled(path: str, labels=None) -> LabelledData:
 
     ``labels``, when given, is the allowed label set: any other label is an error.
     """
-    text, _ = decode(_read_file(path), path)
+    raw = _read_file(path)
+    text, _ = decode(raw, path)
     if not text.strip():
         raise InputError(path, "is empty")
     rows = _rows_jsonl(text, path) if _is_jsonl(path, text) else _rows_csv(text, path)
-    result = LabelledData()
+    result = LabelledData(sources={path: hashlib.sha256(raw).hexdigest()})
     missing_headings = []
     for number, row in rows:
         paragraph = row.get("text")
@@ -151,12 +155,20 @@ def _derive_headings(data: LabelledData, positions: set) -> None:
             data.headings[position] = heading
 
 
-def read_corrections(path: str, labels=None) -> dict:
+class Corrections(dict):
+    """{(doc, i): label}, with ``sha256`` of the file it was read from."""
+
+    sha256 = None
+
+
+def read_corrections(path: str, labels=None) -> Corrections:
     """Label corrections: JSON Lines ``{"doc", "i", "label", "reason"}`` → {(doc, i): label}.
 
     ``labels``, when given, is the allowed label set."""
-    corrections = {}
-    text, _ = decode(_read_file(path), path)
+    corrections = Corrections()
+    raw = _read_file(path)
+    corrections.sha256 = hashlib.sha256(raw).hexdigest()
+    text, _ = decode(raw, path)
     for number, row in _rows_jsonl(text, path):
         try:
             key, label = (str(row["doc"]), int(row["i"])), str(row["label"])

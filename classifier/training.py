@@ -1,7 +1,6 @@
 """Train a model from labelled files, measure it by grouped cross-validation, describe it in a card."""
 from __future__ import annotations
 
-import hashlib
 import platform
 from datetime import datetime, timezone
 
@@ -18,17 +17,14 @@ def load_training_data(paths, labels=None, corrections=None):
     Returns (data, info) where info records the files' SHA-256, counts and corrections applied.
     """
     data = LabelledData()
-    digests = {}
     for path in paths:
-        part = read_labelled(path, labels=labels)
-        data.extend(part)
-        with open(path, "rb") as handle:
-            digests[path] = hashlib.sha256(handle.read()).hexdigest()
+        data.extend(read_labelled(path, labels=labels))
+    digests = dict(data.sources)
     corrected = 0
     if corrections:
-        corrected = apply_corrections(data, read_corrections(corrections, labels=labels))
-        with open(corrections, "rb") as handle:
-            digests[corrections] = hashlib.sha256(handle.read()).hexdigest()
+        applied = read_corrections(corrections, labels=labels)
+        corrected = apply_corrections(data, applied)
+        digests[corrections] = applied.sha256
     read_count = len(data)
     data = deduplicate(data)
     info = {
