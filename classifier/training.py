@@ -112,7 +112,9 @@ def model_card(meta: dict) -> str:
         "and of character 1–3-grams, and counts of each area's cue terms (`classifier/resources/cues.tsv`) in the "
         "paragraph, its opening clause and its heading; a multinomial logistic regression with balanced class weights.",
         "- Reading a report: each paragraph's probabilities are combined (weighted geometric mean) with its "
-        "neighbours' and its section heading's, so that short items and headings take their section's area.",
+        "neighbours' and its section heading's, so that short items and headings take their section's area; "
+        "and when a report's title names one area (社区文化工作总结), the title and, less strongly, every "
+        "paragraph of that report lean towards it (`classifier/theme.py`).",
         "- What each step is worth: `models/EXPERIMENTS.md`.",
         "- Parameters: " + ", ".join(f"`{k}={v!r}`" for k, v in sorted(meta["params"].items())),
         f"- Seed: {meta['seed']}; trained {meta['trained']} with `{meta['command']}`",
