@@ -337,6 +337,17 @@ class _Numbering:
         return label
 
 
+# Characters that show nothing but are not white space to ``str.isspace``: zero-width space,
+# non-joiner and joiner, word joiner, and U+FEFF (a BOM, or a zero-width no-break space inside).
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff")
+
+
+def _blank(text: str) -> bool:
+    """True when ``text`` has nothing to read: only white space (NBSP and U+3000 included) and
+    invisible characters."""
+    return all(ch.isspace() or ch in _INVISIBLE for ch in text)
+
+
 def _read_bytes(path: str) -> bytes:
     try:
         with open(path, "rb") as handle:
@@ -354,9 +365,7 @@ def _read_bytes(path: str) -> bytes:
 def read_document(path: str) -> Document:
     """Read one report file (.txt in any supported encoding, or .docx)."""
     if path == "-":
-        data = sys.stdin.buffer.read()
-        text, encoding = decode(data, "<stdin>")
-        return Document("<stdin>", text, encoding)
+        return _text_document("<stdin>", sys.stdin.buffer.read())
     if os.path.isdir(path):
         raise InputError(path, "is a directory")
     suffix = os.path.splitext(path)[1].lower()
@@ -364,16 +373,19 @@ def read_document(path: str) -> Document:
         if not os.path.exists(path):
             raise InputError(path, "no such file")
         text = _docx_text(path)
-        if not text.strip():
+        if _blank(text):
             raise InputError(path, "is empty (no text in the document)")
         return Document(path, text, "docx")
     if suffix in (".doc", ".pdf", ".rtf", ".wps", ".odt", ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".html", ".htm", ".xlsx", ".xls", ".pptx", ".zip"):
         raise InputError(path, f"{suffix} files are not supported; " + _SUPPORTED)
-    data = _read_bytes(path)
-    text, encoding = decode(data, path)
-    if not text.strip():
-        raise InputError(path, "is empty (only white space)")
-    return Document(path, text, encoding)
+    return _text_document(path, _read_bytes(path))
+
+
+def _text_document(name: str, data: bytes) -> Document:
+    text, encoding = decode(data, name)
+    if _blank(text):
+        raise InputError(name, "is empty (only white space)")
+    return Document(name, text, encoding)
 
 
 def _expand(path: str) -> Iterator[str]:

@@ -85,6 +85,36 @@ def test_empty_file(tmp_path):
     _assert_clean_error(run_cli("predict", str(path)), str(path), "empty")
 
 
+# White space and characters that show nothing: a file of only these holds no report.
+INVISIBLE = " \t\n\u3000\xa0\u200b\u200c\u200d\u2060\ufeff"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "gb18030"])
+def test_file_of_only_invisible_characters_is_empty(tmp_path, encoding):
+    from classifier import InputError, read_document
+
+    path = tmp_path / "blank.txt"
+    path.write_bytes((INVISIBLE * 3).encode(encoding))
+    with pytest.raises(InputError, match="empty"):
+        read_document(str(path))
+    if encoding == "utf-8":
+        _assert_clean_error(run_cli("predict", str(path)), str(path), "empty")
+        _assert_clean_error(run_cli("predict", "-", stdin=INVISIBLE), "<stdin>", "empty")
+
+
+def test_docx_of_only_invisible_characters_is_empty(tmp_path):
+    import docx
+
+    from classifier import InputError, read_document
+
+    document = docx.Document()
+    document.add_paragraph("\u200b\u2060")
+    document.add_paragraph("\ufeff\u3000\xa0\u200c\u200d")
+    document.save(tmp_path / "blank.docx")
+    with pytest.raises(InputError, match="empty"):
+        read_document(str(tmp_path / "blank.docx"))
+
+
 def test_binary_file(tmp_path):
     path = tmp_path / "blob.txt"
     path.write_bytes(bytes(range(256)) * 8)
