@@ -404,6 +404,9 @@ def _expand(path: str) -> Iterator[str]:
 
 def iter_documents(paths: Iterable[str]) -> Iterator[Document]:
     """Read every report named: files, folders (recursively, sorted) and ``-`` for stdin."""
+    paths = list(paths)
+    if paths.count("-") > 1:  # checked first: the second - would read nothing
+        raise InputError("-", "standard input can be read only once: give - once")
     for path in paths:
         for file_path in _expand(path):
             yield read_document(file_path)

@@ -115,6 +115,16 @@ def test_docx_of_only_invisible_characters_is_empty(tmp_path):
         read_document(str(tmp_path / "blank.docx"))
 
 
+def test_stdin_named_twice_is_refused_before_reading(tmp_path):
+    text = "一、理论学习\n组织党委中心组专题学习。\n"
+    result = run_cli("predict", "-", "-", stdin=text)
+    _assert_clean_error(result, "standard input", "once")
+    assert result.returncode == 2 and result.stdout == ""
+    other = tmp_path / "other.txt"
+    other.write_text(text, encoding="utf-8")
+    _assert_clean_error(run_cli("predict", "-", str(other), "-", stdin=text), "standard input", "once")
+
+
 def test_binary_file(tmp_path):
     path = tmp_path / "blob.txt"
     path.write_bytes(bytes(range(256)) * 8)
