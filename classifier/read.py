@@ -9,7 +9,7 @@ import os
 import re
 import sys
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from .errors import InputError
 
@@ -388,25 +388,43 @@ def _text_document(name: str, data: bytes) -> Document:
     return Document(name, text, encoding)
 
 
-def _expand(path: str) -> Iterator[str]:
-    if path != "-" and os.path.isdir(path):
-        found = []
-        for root, dirs, files in os.walk(path):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            found.extend(os.path.join(root, f) for f in files
-                         if f.lower().endswith(SUPPORTED_SUFFIXES) and not f.startswith((".", "~$")))
-        if not found:
-            raise InputError(path, "holds no .txt or .docx files")
-        yield from sorted(found)
-    else:
-        yield path
+def _folder_files(path: str) -> list:
+    """The report files in a folder and its subfolders, sorted; hidden ones and Word's lock files left out."""
+    found = []
+    for root, dirs, files in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(os.path.join(root, f) for f in files
+                     if f.lower().endswith(SUPPORTED_SUFFIXES) and not f.startswith((".", "~$")))
+    if not found:
+        raise InputError(path, "holds no .txt or .docx files")
+    return sorted(found)
 
 
-def iter_documents(paths: Iterable[str]) -> Iterator[Document]:
-    """Read every report named: files, folders (recursively, sorted) and ``-`` for stdin."""
+def iter_documents(paths: Iterable[str], skip: Callable[[InputError], None] | None = None) -> Iterator[Document]:
+    """Read every report named: files, folders (recursively, sorted) and ``-`` for stdin.
+
+    A file that cannot be read raises its :class:`InputError`, unless ``skip`` is given and the file
+    was found inside a folder: then ``skip(error)`` is called and the batch goes on without it.  A
+    folder none of whose files can be read is an error all the same; so is a bad file named directly.
+    """
     paths = list(paths)
     if paths.count("-") > 1:  # checked first: the second - would read nothing
         raise InputError("-", "standard input can be read only once: give - once")
     for path in paths:
-        for file_path in _expand(path):
-            yield read_document(file_path)
+        if path == "-" or not os.path.isdir(path):
+            yield read_document(path)
+            continue
+        files = _folder_files(path)
+        read = 0
+        for file_path in files:
+            try:
+                document = read_document(file_path)
+            except InputError as error:
+                if skip is None:
+                    raise
+                skip(error)
+                continue
+            read += 1
+            yield document
+        if not read:
+            raise InputError(path, "none of its .txt or .docx files could be read")
