@@ -351,7 +351,7 @@ def test_docx_automatic_numbering_is_read_as_typed(tmp_path, doc):
 
 
 def test_numbering_formats():
-    from classifier.read import _format_number
+    from classifier.word import _format_number
 
     assert [_format_number(n, "chineseCounting") for n in (1, 10, 11, 20, 21, 100, 101, 110)] == \
         ["一", "十", "十一", "二十", "二十一", "一百", "一百零一", "一百一十"]
