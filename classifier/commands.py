@@ -50,7 +50,7 @@ def predict(args) -> int:
     skipped = []
     documents = list(iter_documents(args.inputs, skip=lambda error: _warn_skipped(error, skipped)))
     progress = _progress(len(documents))
-    reports = label_reports(model, [(d.name, d.text, d.encoding) for d in documents],
+    reports = label_reports(model, [(d.name, d.text, d.encoding, d.headings) for d in documents],
                             explain=args.explain, jobs=args.jobs, progress=progress)
     with _output(args.out, args.force, "utf-8-sig" if args.format == "csv" else "utf-8") as out:
         if args.format == "html":

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
 from .errors import InputError
-from .word import docx_text
+from .word import read_docx
 
 __all__ = ["Document", "decode", "read_document", "iter_documents", "SUPPORTED_SUFFIXES"]
 
@@ -35,6 +35,9 @@ class Document:
     name: str
     text: str
     encoding: str = "utf-8"
+    # (start, end, level) of the paragraphs the file itself marks as headings (a .docx's Heading
+    # styles): section headings for :func:`segment` even without a number.
+    headings: tuple = ()
 
 
 # Characters that make up nearly all of a Chinese report (or of plain ASCII text).  UTF-16
@@ -145,10 +148,10 @@ def read_document(path: str) -> Document:
     if suffix == ".docx":
         if not os.path.exists(path):
             raise InputError(path, "no such file")
-        text = docx_text(path)
+        text, headings = read_docx(path)
         if _blank(text):
             raise InputError(path, "is empty (no text in the document)")
-        return Document(path, text, "docx")
+        return Document(path, text, "docx", headings)
     if suffix in (".doc", ".pdf", ".rtf", ".wps", ".odt", ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".html", ".htm", ".xlsx", ".xls", ".pptx", ".zip"):
         raise InputError(path, f"{suffix} files are not supported; " + _SUPPORTED)
     return _text_document(path, _read_bytes(path))

@@ -93,7 +93,8 @@ def label_report(model, text: str, name: str = "<text>", explain: int = 0, encod
 
 
 def label_reports(model, reports, explain: int = 0, jobs: int = 1, progress=None) -> list:
-    """Label many reports at once, ``reports`` being (name, text[, encoding]) tuples.
+    """Label many reports at once, ``reports`` being (name, text[, encoding[, headings]]) tuples,
+    ``headings`` as :attr:`read.Document.headings` gives them.
 
     Paragraphs go through the model in chunks of whole reports of about ``_CHUNK_CHARS``
     characters, much faster than one call a report; ``jobs`` > 1 spreads the chunks over that many
@@ -139,7 +140,7 @@ def _chunks(reports, segmented):
     report's paragraphs to ``segmented`` as it goes."""
     texts, headings, numbers, size = [], [], [], 0
     for number, report in enumerate(reports):
-        paragraphs = segment(report[1])
+        paragraphs = segment(report[1], report[3] if len(report) > 3 else ())
         segmented.append(paragraphs)
         for p in paragraphs:
             texts.append(p.text)

@@ -6,12 +6,17 @@ import re
 
 from .errors import InputError
 
-__all__ = ["docx_text"]
+__all__ = ["read_docx"]
 
 
-def docx_text(path: str) -> str:
-    """Paragraphs of a Word document, one a line, headings and table cells included, with the
-    numbers Word's automatic numbering shows before them (一、 （一） 1. …), as a reader sees them."""
+def read_docx(path: str) -> tuple[str, tuple]:
+    """The text of a Word document and its headings.
+
+    The text holds its paragraphs one a line, headings and table cells included, with the numbers
+    Word's automatic numbering shows before them (一、 （一） 1. …), as a reader sees them.  The
+    headings are the (start, end, level) character spans of the paragraphs in a Heading style, which
+    are section headings whether or not a number opens them.
+    """
     import zipfile
 
     try:
@@ -30,29 +35,65 @@ def docx_text(path: str) -> str:
         else:
             why = type(err).__name__
         raise InputError(path, f"is not a readable .docx file ({why})") from None
-    lines: list = []
+    styles, numbering = {}, None
     try:
-        numbering = _Numbering(document)
-    except Exception:  # a numbering part Word would repair: read the text without the numbers
-        numbering = None
-    _docx_blocks(document.element.body, lines, numbering)
-    return "\n".join(lines)
+        styles = {style.get(_W + "styleId"): style for style in document.styles.element.findall(_W + "style")}
+        numbering = _Numbering(document, styles)
+    except Exception:  # a styles or numbering part Word would repair: read the text without them
+        pass
+    lines: list = []
+    _docx_blocks(document.element.body, lines, numbering, _heading_levels(styles))
+    text = "\n".join(line for line, _ in lines)
+    headings, start = [], 0
+    for line, level in lines:
+        if level is not None and line.strip():
+            headings.append((start, start + len(line), level))
+        start += len(line) + 1
+    return text, tuple(headings)
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
 
-def _docx_blocks(parent, lines: list, numbering=None) -> None:
-    """Append the text of each paragraph under ``parent`` in reading order: body paragraphs,
-    table cells (row by row) and content controls alike."""
+def _docx_blocks(parent, lines: list, numbering=None, heading_levels=None) -> None:
+    """Append (text, heading level or None) of each paragraph under ``parent`` in reading order:
+    body paragraphs, table cells (row by row) and content controls alike."""
     for block in parent.iterchildren():
         if block.tag == _W + "p":
             number = numbering.label(block) if numbering else ""
-            lines.append(number + _docx_paragraph(block))
+            level = heading_levels.get(_attr(block, "pPr/pStyle")) if heading_levels else None
+            lines.append((number + _docx_paragraph(block), level))
         elif block.tag in (_W + "tbl", _W + "tr", _W + "tc", _W + "sdt", _W + "sdtContent",
                            _W + "customXml", _W + "txbxContent"):
-            _docx_blocks(block, lines, numbering)
+            _docx_blocks(block, lines, numbering, heading_levels)
+
+
+# Heading styles by the name Word stores (``heading 1``; some Chinese editors write ``标题 1``).
+_HEADING_STYLE = re.compile(r"(?:heading|标题)\s*([1-9])", re.IGNORECASE)
+
+
+def _style_chain(styles: dict, style_id):
+    """The style ``style_id`` and those it is based on, nearest first (11 at most, in case of a loop)."""
+    for _ in range(11):
+        style = styles.get(style_id)
+        if style is None:
+            return
+        yield style
+        style_id = _attr(style, "basedOn")
+
+
+def _heading_levels(styles: dict) -> dict:
+    """The outline level of each style that makes a paragraph a heading: Heading 1…9 and the
+    styles based on one."""
+    levels = {}
+    for style_id in styles:
+        for style in _style_chain(styles, style_id):
+            match = _HEADING_STYLE.fullmatch(_attr(style, "name", "").strip())
+            if match:
+                levels[style_id] = int(match.group(1))
+                break
+    return levels
 
 
 def _docx_paragraph(paragraph) -> str:
@@ -155,7 +196,7 @@ class _Numbering:
     (abstract numbering), a level's count restarting after a higher level's paragraph.
     Bullets and levels without a number give nothing."""
 
-    def __init__(self, document):
+    def __init__(self, document, styles: dict):
         part = getattr(document.part, "numbering_part", None)
         root = part.element if part is not None else None
         self.abstract = {}
@@ -167,21 +208,16 @@ class _Numbering:
             for num in root.findall(_W + "num"):
                 overrides = {o.get(_W + "ilvl"): o for o in num.findall(_W + "lvlOverride")}
                 self.nums[num.get(_W + "numId")] = (_attr(num, "abstractNumId"), overrides)
-        self.styles = {}
-        styles = document.styles.element
-        for style in styles.findall(_W + "style"):
-            self.styles[style.get(_W + "styleId")] = style
+        self.styles = styles
         self.counters: dict = {}
         self.started: set = set()
 
-    def _style_numbering(self, style_id, depth=0):
-        style = self.styles.get(style_id)
-        if style is None or depth > 10:
-            return None, None
-        num_id = _attr(style, "pPr/numPr/numId")
-        if num_id is not None:
-            return num_id, _attr(style, "pPr/numPr/ilvl")
-        return self._style_numbering(_attr(style, "basedOn"), depth + 1)
+    def _style_numbering(self, style_id):
+        for style in _style_chain(self.styles, style_id):
+            num_id = _attr(style, "pPr/numPr/numId")
+            if num_id is not None:
+                return num_id, _attr(style, "pPr/numPr/ilvl")
+        return None, None
 
     def _level(self, num_id, ilvl):
         abstract_id, overrides = self.nums.get(num_id, (None, {}))
