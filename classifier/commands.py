@@ -63,7 +63,7 @@ def predict(args) -> int:
             elif args.format == "jsonl":
                 write_jsonl(report, out)
             elif args.format == "csv":
-                write_csv(report, out, header=number == 0)
+                write_csv(report, out, header=number == 0, explain=bool(args.explain))
     if args.out and args.format != "table":
         print(f"wrote {len(reports)} report(s) to {args.out}", file=sys.stderr)
     return 1 if skipped else 0
