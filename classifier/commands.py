@@ -6,6 +6,7 @@ import json
 import os
 import sys
 
+from .cli import PROG
 from .errors import InputError
 from .files import atomic_writer, check_writable
 
@@ -46,9 +47,10 @@ def predict(args) -> int:
     if args.out:
         check_writable(args.out, args.force)  # before the work, not after it
     model = load_model(args.model)
-    documents = list(iter_documents(args.inputs))
+    skipped = []
+    documents = list(iter_documents(args.inputs, skip=lambda error: _warn_skipped(error, skipped)))
     progress = _progress(len(documents))
-    reports = label_reports(model, [(d.name, d.text, d.encoding) for d in documents],
+    reports = label_reports(model, [(d.name, d.text, d.encoding, d.headings) for d in documents],
                             explain=args.explain, jobs=args.jobs, progress=progress)
     with _output(args.out, args.force, "utf-8-sig" if args.format == "csv" else "utf-8") as out:
         if args.format == "html":
@@ -61,10 +63,16 @@ def predict(args) -> int:
             elif args.format == "jsonl":
                 write_jsonl(report, out)
             elif args.format == "csv":
-                write_csv(report, out, header=number == 0)
+                write_csv(report, out, header=number == 0, explain=bool(args.explain))
     if args.out and args.format != "table":
         print(f"wrote {len(reports)} report(s) to {args.out}", file=sys.stderr)
-    return 0
+    return 1 if skipped else 0
+
+
+def _warn_skipped(error, skipped: list) -> None:
+    """Say in one line on stderr that a file of a folder is left out of the batch, and why."""
+    skipped.append(error.source)
+    print(f"{PROG}: warning: {error}; skipped", file=sys.stderr)
 
 
 def _print_scores(block: dict, out, title: str) -> None:

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import codecs
 import os
-import re
 import sys
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from .errors import InputError
+from .word import read_docx
 
 __all__ = ["Document", "decode", "read_document", "iter_documents", "SUPPORTED_SUFFIXES"]
 
@@ -35,6 +35,9 @@ class Document:
     name: str
     text: str
     encoding: str = "utf-8"
+    # (start, end, level) of the paragraphs the file itself marks as headings (a .docx's Heading
+    # styles): section headings for :func:`segment` even without a number.
+    headings: tuple = ()
 
 
 # Characters that make up nearly all of a Chinese report (or of plain ASCII text).  UTF-16
@@ -110,231 +113,15 @@ def decode(data: bytes, source: str = "<bytes>") -> tuple[str, str]:
     raise InputError(source, f"is not UTF-8, UTF-16 or GB18030 text (undecodable byte at offset {position})")
 
 
-def _docx_text(path: str) -> str:
-    """Paragraphs of a Word document, one a line, headings and table cells included, with the
-    numbers Word's automatic numbering shows before them (一、 （一） 1. …), as a reader sees them."""
-    import zipfile
-
-    try:
-        import docx
-    except ImportError:  # pragma: no cover - python-docx is a declared dependency
-        raise InputError(path, "reading .docx needs python-docx: pip install python-docx") from None
-    try:
-        document = docx.Document(path)
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except PermissionError:
-        raise InputError(path, "permission denied") from None
-    except Exception as err:  # not a zip, no document part, bad XML: python-docx raises each its own way
-        if isinstance(err, zipfile.BadZipFile) or type(err).__name__ == "PackageNotFoundError":
-            why = "not a Word zip package; a .doc must be saved as .docx first"
-        else:
-            why = type(err).__name__
-        raise InputError(path, f"is not a readable .docx file ({why})") from None
-    lines: list = []
-    try:
-        numbering = _Numbering(document)
-    except Exception:  # a numbering part Word would repair: read the text without the numbers
-        numbering = None
-    _docx_blocks(document.element.body, lines, numbering)
-    return "\n".join(lines)
+# Characters that show nothing but are not white space to ``str.isspace``: zero-width space,
+# non-joiner and joiner, word joiner, and U+FEFF (a BOM, or a zero-width no-break space inside).
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff")
 
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
-
-
-def _docx_blocks(parent, lines: list, numbering=None) -> None:
-    """Append the text of each paragraph under ``parent`` in reading order: body paragraphs,
-    table cells (row by row) and content controls alike."""
-    for block in parent.iterchildren():
-        if block.tag == _W + "p":
-            number = numbering.label(block) if numbering else ""
-            lines.append(number + _docx_paragraph(block))
-        elif block.tag in (_W + "tbl", _W + "tr", _W + "tc", _W + "sdt", _W + "sdtContent",
-                           _W + "customXml", _W + "txbxContent"):
-            _docx_blocks(block, lines, numbering)
-
-
-def _docx_paragraph(paragraph) -> str:
-    """A paragraph's text: its runs' text, tabs as tabs and line breaks as line ends.
-
-    A text box's content is stored twice (the drawing and a fallback for old Word): read once.
-    Deleted revisions (``w:delText``) and field codes (``w:instrText``) are not text.
-    """
-    parts = []
-    stack = [iter(paragraph.iterchildren())]
-    while stack:
-        node = next(stack[-1], None)
-        if node is None:
-            stack.pop()
-            continue
-        tag = node.tag
-        if tag == _W + "t":
-            parts.append(node.text or "")
-        elif tag == _W + "tab":
-            parts.append("\t")
-        elif tag in (_W + "br", _W + "cr"):
-            parts.append("\n")
-        elif tag == _W + "p":  # a paragraph inside a text box within this one
-            parts.append("\n" + _docx_paragraph(node))
-        elif tag not in (_FALLBACK, _W + "pPr", _W + "rPr", _W + "del"):
-            stack.append(iter(node.iterchildren()))
-    return "".join(parts)
-
-
-def _attr(element, path: str, default=None):
-    """``w:val`` of the child at ``path`` (w: tags joined by /), or ``default``."""
-    node = element
-    for tag in path.split("/"):
-        node = node.find(_W + tag) if node is not None else None
-    if node is None:
-        return default
-    return node.get(_W + "val", default)
-
-
-_CN_DIGITS = "零一二三四五六七八九"
-
-
-def _chinese_number(n: int) -> str:
-    """1 → 一, 10 → 十, 21 → 二十一, 105 → 一百零五 (Word's chineseCounting)."""
-    if n < 10:
-        return _CN_DIGITS[n]
-    if n < 20:
-        return "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
-    if n < 100:
-        return _CN_DIGITS[n // 10] + "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
-    if n < 10000:
-        unit, name = (1000, "千") if n >= 1000 else (100, "百")
-        rest = n % unit
-        tail = ("一" if 10 <= rest < 20 else "") + _chinese_number(rest) if rest else ""
-        if rest and rest < unit // 10:
-            tail = "零" + tail
-        return _CN_DIGITS[n // unit] + name + tail
-    return str(n)
-
-
-def _roman(n: int) -> str:
-    out = ""
-    for value, numeral in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-                           (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
-        while n >= value:
-            out, n = out + numeral, n - value
-    return out
-
-
-def _letters(n: int) -> str:
-    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
-
-
-def _format_number(n: int, fmt: str) -> str:
-    if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting", "taiwaneseCounting",
-               "ideographDigital", "koreanCounting"):
-        return _chinese_number(n)
-    if fmt in ("chineseLegalSimplified", "ideographLegalTraditional"):
-        return "".join("零壹贰叁肆伍陆柒捌玖"[_CN_DIGITS.index(c)] if c in _CN_DIGITS else
-                       {"十": "拾", "百": "佰", "千": "仟"}.get(c, c) for c in _chinese_number(n))
-    if fmt == "ideographTraditional" and 1 <= n <= 10:
-        return "甲乙丙丁戊己庚辛壬癸"[n - 1]
-    if fmt == "ideographZodiac" and 1 <= n <= 12:
-        return "子丑寅卯辰巳午未申酉戌亥"[n - 1]
-    if fmt in ("decimalEnclosedCircle", "decimalEnclosedCircleChinese") and 1 <= n <= 20:
-        return chr(0x2460 + n - 1)
-    if fmt == "decimalFullWidth":
-        return "".join(chr(ord(c) + 0xFEE0) for c in str(n))
-    if fmt == "decimalZero":
-        return f"{n:02d}"
-    if fmt in ("lowerLetter", "upperLetter"):
-        return _letters(n) if fmt == "lowerLetter" else _letters(n).upper()
-    if fmt in ("lowerRoman", "upperRoman"):
-        return _roman(n) if fmt == "lowerRoman" else _roman(n).upper()
-    return str(n)
-
-
-class _Numbering:
-    """The numbers Word draws before numbered paragraphs: counted in document order, per list
-    (abstract numbering), a level's count restarting after a higher level's paragraph.
-    Bullets and levels without a number give nothing."""
-
-    def __init__(self, document):
-        part = getattr(document.part, "numbering_part", None)
-        root = part.element if part is not None else None
-        self.abstract = {}
-        self.nums = {}
-        if root is not None:
-            for abstract in root.findall(_W + "abstractNum"):
-                self.abstract[abstract.get(_W + "abstractNumId")] = {
-                    lvl.get(_W + "ilvl"): lvl for lvl in abstract.findall(_W + "lvl")}
-            for num in root.findall(_W + "num"):
-                overrides = {o.get(_W + "ilvl"): o for o in num.findall(_W + "lvlOverride")}
-                self.nums[num.get(_W + "numId")] = (_attr(num, "abstractNumId"), overrides)
-        self.styles = {}
-        styles = document.styles.element
-        for style in styles.findall(_W + "style"):
-            self.styles[style.get(_W + "styleId")] = style
-        self.counters: dict = {}
-        self.started: set = set()
-
-    def _style_numbering(self, style_id, depth=0):
-        style = self.styles.get(style_id)
-        if style is None or depth > 10:
-            return None, None
-        num_id = _attr(style, "pPr/numPr/numId")
-        if num_id is not None:
-            return num_id, _attr(style, "pPr/numPr/ilvl")
-        return self._style_numbering(_attr(style, "basedOn"), depth + 1)
-
-    def _level(self, num_id, ilvl):
-        abstract_id, overrides = self.nums.get(num_id, (None, {}))
-        override = overrides.get(ilvl)
-        if override is not None and override.find(_W + "lvl") is not None:
-            return abstract_id, override.find(_W + "lvl"), override
-        return abstract_id, self.abstract.get(abstract_id, {}).get(ilvl), override
-
-    def label(self, paragraph) -> str:
-        style_id = _attr(paragraph, "pPr/pStyle")
-        num_id, ilvl = _attr(paragraph, "pPr/numPr/numId"), _attr(paragraph, "pPr/numPr/ilvl")
-        if num_id is None:
-            num_id, style_ilvl = self._style_numbering(style_id)
-            ilvl = ilvl if ilvl is not None else style_ilvl
-        if num_id is None or num_id == "0" or num_id not in self.nums:
-            return ""
-        if ilvl is None:  # a style-linked list: the level that names this style, else the first
-            abstract_id = self.nums[num_id][0]
-            ilvl = next((i for i, lvl in self.abstract.get(abstract_id, {}).items()
-                         if _attr(lvl, "pStyle") == style_id), "0")
-        abstract_id, lvl, _ = self._level(num_id, ilvl)
-        if lvl is None:
-            return ""
-        counters = self.counters.setdefault(abstract_id, {})
-        if num_id not in self.started:  # a list instance may restart its levels' counts
-            self.started.add(num_id)
-            for level, override in self.nums[num_id][1].items():
-                start = _attr(override, "startOverride")
-                if start is not None:
-                    counters[level] = int(start) - 1
-        level = int(ilvl)
-        start = int(_attr(lvl, "start", "1"))
-        counters[ilvl] = counters.get(ilvl, start - 1) + 1
-        for deeper in [k for k in counters if int(k) > level]:
-            del counters[deeper]
-        fmt = _attr(lvl, "numFmt", "decimal")
-        text = _attr(lvl, "lvlText", "")
-        if fmt in ("bullet", "none") or not text:
-            return ""
-        legal = lvl.find(_W + "isLgl") is not None
-
-        def number(match):
-            shown = str(int(match.group(1)) - 1)
-            _, shown_lvl, _ = self._level(num_id, shown)
-            value = counters.get(shown, int(_attr(shown_lvl, "start", "1")) if shown_lvl is not None else 1)
-            shown_fmt = _attr(shown_lvl, "numFmt", "decimal") if shown_lvl is not None else "decimal"
-            return _format_number(value, "decimal" if legal and shown != ilvl else shown_fmt)
-
-        label = re.sub(r"%([1-9])", number, text)
-        if _attr(lvl, "suff", "tab") != "nothing" and label and label[-1].isalnum():
-            label += " "
-        return label
+def _blank(text: str) -> bool:
+    """True when ``text`` has nothing to read: only white space (NBSP and U+3000 included) and
+    invisible characters."""
+    return all(ch.isspace() or ch in _INVISIBLE for ch in text)
 
 
 def _read_bytes(path: str) -> bytes:
@@ -354,44 +141,66 @@ def _read_bytes(path: str) -> bytes:
 def read_document(path: str) -> Document:
     """Read one report file (.txt in any supported encoding, or .docx)."""
     if path == "-":
-        data = sys.stdin.buffer.read()
-        text, encoding = decode(data, "<stdin>")
-        return Document("<stdin>", text, encoding)
+        return _text_document("<stdin>", sys.stdin.buffer.read())
     if os.path.isdir(path):
         raise InputError(path, "is a directory")
     suffix = os.path.splitext(path)[1].lower()
     if suffix == ".docx":
         if not os.path.exists(path):
             raise InputError(path, "no such file")
-        text = _docx_text(path)
-        if not text.strip():
+        text, headings = read_docx(path)
+        if _blank(text):
             raise InputError(path, "is empty (no text in the document)")
-        return Document(path, text, "docx")
+        return Document(path, text, "docx", headings)
     if suffix in (".doc", ".pdf", ".rtf", ".wps", ".odt", ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".html", ".htm", ".xlsx", ".xls", ".pptx", ".zip"):
         raise InputError(path, f"{suffix} files are not supported; " + _SUPPORTED)
-    data = _read_bytes(path)
-    text, encoding = decode(data, path)
-    if not text.strip():
-        raise InputError(path, "is empty (only white space)")
-    return Document(path, text, encoding)
+    return _text_document(path, _read_bytes(path))
 
 
-def _expand(path: str) -> Iterator[str]:
-    if path != "-" and os.path.isdir(path):
-        found = []
-        for root, dirs, files in os.walk(path):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            found.extend(os.path.join(root, f) for f in files
-                         if f.lower().endswith(SUPPORTED_SUFFIXES) and not f.startswith((".", "~$")))
-        if not found:
-            raise InputError(path, "holds no .txt or .docx files")
-        yield from sorted(found)
-    else:
-        yield path
+def _text_document(name: str, data: bytes) -> Document:
+    text, encoding = decode(data, name)
+    if _blank(text):
+        raise InputError(name, "is empty (only white space)")
+    return Document(name, text, encoding)
 
 
-def iter_documents(paths: Iterable[str]) -> Iterator[Document]:
-    """Read every report named: files, folders (recursively, sorted) and ``-`` for stdin."""
+def _folder_files(path: str) -> list:
+    """The report files in a folder and its subfolders, sorted; hidden ones and Word's lock files left out."""
+    found = []
+    for root, dirs, files in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(os.path.join(root, f) for f in files
+                     if f.lower().endswith(SUPPORTED_SUFFIXES) and not f.startswith((".", "~$")))
+    if not found:
+        raise InputError(path, "holds no .txt or .docx files")
+    return sorted(found)
+
+
+def iter_documents(paths: Iterable[str], skip: Callable[[InputError], None] | None = None) -> Iterator[Document]:
+    """Read every report named: files, folders (recursively, sorted) and ``-`` for stdin.
+
+    A file that cannot be read raises its :class:`InputError`, unless ``skip`` is given and the file
+    was found inside a folder: then ``skip(error)`` is called and the batch goes on without it.  A
+    folder none of whose files can be read is an error all the same; so is a bad file named directly.
+    """
+    paths = list(paths)
+    if paths.count("-") > 1:  # checked first: the second - would read nothing
+        raise InputError("-", "standard input can be read only once: give - once")
     for path in paths:
-        for file_path in _expand(path):
-            yield read_document(file_path)
+        if path == "-" or not os.path.isdir(path):
+            yield read_document(path)
+            continue
+        files = _folder_files(path)
+        read = 0
+        for file_path in files:
+            try:
+                document = read_document(file_path)
+            except InputError as error:
+                if skip is None:
+                    raise
+                skip(error)
+                continue
+            read += 1
+            yield document
+        if not read:
+            raise InputError(path, "none of its .txt or .docx files could be read")

@@ -1,9 +1,10 @@
 """Label a whole report: segment it, classify every paragraph, summarise the areas it covers."""
 from __future__ import annotations
 
+import contextlib
 import copy
+import functools
 import itertools
-import sys
 from collections import deque
 from dataclasses import dataclass, field, fields
 
@@ -93,7 +94,8 @@ def label_report(model, text: str, name: str = "<text>", explain: int = 0, encod
 
 
 def label_reports(model, reports, explain: int = 0, jobs: int = 1, progress=None) -> list:
-    """Label many reports at once, ``reports`` being (name, text[, encoding]) tuples.
+    """Label many reports at once, ``reports`` being (name, text[, encoding[, headings]]) tuples,
+    ``headings`` as :attr:`read.Document.headings` gives them.
 
     Paragraphs go through the model in chunks of whole reports of about ``_CHUNK_CHARS``
     characters, much faster than one call a report; ``jobs`` > 1 spreads the chunks over that many
@@ -111,20 +113,23 @@ def label_reports(model, reports, explain: int = 0, jobs: int = 1, progress=None
         scored = (_score(model, chunk, explain) for chunk in chunks)
     rows = deque()  # (probabilities, best, explanation) of paragraphs scored and not yet placed
     results = []
-    for probabilities, explanations in _then_none(scored):
-        if probabilities is not None:
-            best = probabilities.argmax(axis=1)
-            rows.extend(zip(probabilities.tolist(), best.tolist(),
-                            explanations if explanations is not None else [None] * len(best)))
-        while len(results) < len(segmented) and len(rows) >= len(segmented[len(results)]):
-            number = len(results)
-            report = reports[number]
-            paragraphs = [_labelled(p, rows.popleft(), labels) for p in segmented[number]]
-            segmented[number] = None
-            results.append(LabelledReport(report[0], report[1], paragraphs, labels,
-                                          report[2] if len(report) > 2 else "utf-8"))
-            if progress:
-                progress(len(results))
+    # Closed on the way out, whatever stops the loop (Ctrl-C in ``progress``, an error): the
+    # workers of ``jobs`` > 1 stop then, not when the generator is collected.
+    with contextlib.closing(scored):
+        for probabilities, explanations in _then_none(scored):
+            if probabilities is not None:
+                best = probabilities.argmax(axis=1)
+                rows.extend(zip(probabilities.tolist(), best.tolist(),
+                                explanations if explanations is not None else [None] * len(best)))
+            while len(results) < len(segmented) and len(rows) >= len(segmented[len(results)]):
+                number = len(results)
+                report = reports[number]
+                paragraphs = [_labelled(p, rows.popleft(), labels) for p in segmented[number]]
+                segmented[number] = None
+                results.append(LabelledReport(report[0], report[1], paragraphs, labels,
+                                              report[2] if len(report) > 2 else "utf-8"))
+                if progress:
+                    progress(len(results))
     return results
 
 
@@ -139,7 +144,7 @@ def _chunks(reports, segmented):
     report's paragraphs to ``segmented`` as it goes."""
     texts, headings, numbers, size = [], [], [], 0
     for number, report in enumerate(reports):
-        paragraphs = segment(report[1])
+        paragraphs = segment(report[1], report[3] if len(report) > 3 else ())
         segmented.append(paragraphs)
         for p in paragraphs:
             texts.append(p.text)
@@ -180,68 +185,16 @@ def _score(model, chunk, explain):
     return probabilities, explanations
 
 
-# What forked workers score with: set in the parent just before the pool starts.
-_worker_task = None
-
-
-def _score_in_worker(chunk):
-    model, explain = _worker_task
-    return _score(model, chunk, explain)
-
-
-def _ignore_interrupt():
-    """Workers leave Ctrl-C to the parent, which stops the pool."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def _score_parallel(model, chunks, explain, jobs):
-    """Score chunks on ``jobs`` processes, yielding results in order.
-
-    On Linux the workers are forked from this process, so they start at once with the model and
-    the jieba dictionary already in memory (shared until written), and a chunk travels as its
-    texts alone.  Elsewhere joblib starts fresh processes, which load both and get the model
-    with every chunk.
-    """
-    global _worker_task
+    """Score chunks on ``jobs`` processes (:func:`workers.ordered_map`), yielding results in order;
+    the workers hold the model and the jieba dictionary from the start."""
     chunks = iter(chunks)
     head = [chunk for chunk in (next(chunks, None), next(chunks, None)) if chunk is not None]
     if len(head) < 2:  # one chunk: not worth a process
         yield from (_score(model, chunk, explain) for chunk in head)
         return
-    chunks = itertools.chain(head, chunks)
-    import multiprocessing
-
-    if not sys.platform.startswith("linux") or "fork" not in multiprocessing.get_all_start_methods():
-        from joblib import Parallel, delayed
-
-        yield from Parallel(n_jobs=jobs, return_as="generator")(
-            delayed(_score)(model, chunk, explain) for chunk in chunks)
-        return
-    from concurrent.futures import ProcessPoolExecutor
-
     from .tokenize import tokenizer
+    from .workers import ordered_map
 
-    tokenizer()  # load the dictionary once, before forking
-    _worker_task = (model, explain)
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_ignore_interrupt)
-    finished = False
-    try:
-        pending = deque()
-        for chunk in chunks:
-            pending.append(pool.submit(_score_in_worker, chunk))
-            if len(pending) >= 2 * jobs:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-        finished = True
-    finally:
-        _worker_task = None
-        if not finished:
-            # Interrupted or failed: stop the workers now rather than wait for their chunks
-            # (the executor has no public way to do so).
-            for process in list(getattr(pool, "_processes", {}).values()):
-                process.terminate()
-        pool.shutdown(wait=finished, cancel_futures=True)
+    yield from ordered_map(functools.partial(_score, model, explain=explain), itertools.chain(head, chunks),
+                           jobs, prepare=tokenizer)

@@ -100,10 +100,10 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _join_wrapped(text: str, lines: list) -> list:
+def _join_wrapped(text: str, lines: list, keep=()) -> list:
     """Join lines that a hard wrap cut mid-sentence (text copied from a PDF): such a document has
     many lines of one display width, and a line of that width that ends without a sentence end
-    continues on the next line."""
+    continues on the next line.  Lines in ``keep`` are joined to none."""
     widths = [_display_width(text[a:b]) for a, b in lines]
     long_widths = Counter(w for w in widths if w >= 24)
     if not long_widths:
@@ -116,7 +116,8 @@ def _join_wrapped(text: str, lines: list) -> list:
     joined = [list(lines[0])]
     for (start, end), previous_width in zip(lines[1:], widths):
         last = joined[-1]
-        if width - 8 <= previous_width <= width + 4 and text[last[1] - 1] not in _SENTENCE_END + "：:":
+        if (width - 8 <= previous_width <= width + 4 and text[last[1] - 1] not in _SENTENCE_END + "：:"
+                and (start, end) not in keep and tuple(last) not in keep):
             last[1] = end
         else:
             joined.append([start, end])
@@ -161,16 +162,20 @@ def _cut_line(text: str, start: int, end: int):
         yield pos, end
 
 
-def assign_headings(texts):
+def assign_headings(texts, levels=None):
     """For paragraph texts in reading order, return (heading, level, outline path) for each.
 
     ``heading`` is the innermost heading a paragraph sits under (a heading's own heading is
-    its parent), ``level`` the paragraph's own outline level if it is a heading.
+    its parent), ``level`` the paragraph's own outline level if it is a heading.  ``levels``, when
+    given, holds for each text the level of a heading its source marks (or None): a marked text is
+    a heading of that level unless a number opening it gives its level.
     """
     outline: dict[int, str] = {}
     result = []
-    for text in texts:
+    for number, text in enumerate(texts):
         level = heading_level(text)
+        if level is None and levels:
+            level = levels[number]
         if level is None and is_report_title(text):
             outline.clear()  # a new report begins: the last one's headings no longer apply
         if level is not None:
@@ -183,14 +188,40 @@ def assign_headings(texts):
     return result
 
 
-def segment(text: str) -> list[Paragraph]:
-    """Split ``text`` into paragraphs in reading order."""
-    lines = list(_line_spans(text))
+def _mark_headings(lines: list, headings) -> tuple[list, dict]:
+    """The lines, those inside one marked heading span made one span; and {span: level} of the
+    marked ones.  ``headings`` are (start, end, level) spans."""
+    marks = sorted(headings)
+    spans, marked, owner, number = [], {}, None, 0
+    for start, end in lines:
+        while number < len(marks) and marks[number][1] < end:
+            number += 1
+        inside = number < len(marks) and marks[number][0] <= start
+        if inside and owner == number:  # the next line of a heading with a line break in it
+            del marked[spans[-1]]
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+        owner = number if inside else None
+        if inside:
+            marked[spans[-1]] = marks[number][2]
+    return spans, marked
+
+
+def segment(text: str, headings=()) -> list[Paragraph]:
+    """Split ``text`` into paragraphs in reading order.
+
+    ``headings`` are (start, end, level) spans of lines the source marks as headings (a Word
+    document's Heading styles): each is a paragraph of its own, neither cut nor joined to another,
+    and a section heading of that level unless a number opening it gives its level.
+    """
+    lines, marked = _mark_headings(list(_line_spans(text)), headings)
     if len(lines) > 1:
-        lines = _join_wrapped(text, lines)
-    spans = [span for line in lines for span in _cut_line(text, *line)]
+        lines = _join_wrapped(text, lines, keep=marked)
+    spans = [span for line in lines for span in ([line] if line in marked else _cut_line(text, *line))]
     texts = [text[a:b] for a, b in spans]
+    levels = [marked.get(span) for span in spans] if marked else None
     return [
         Paragraph(index=i, start=a, end=b, text=t, heading=h, level=lv, headings=path)
-        for i, ((a, b), t, (h, lv, path)) in enumerate(zip(spans, texts, assign_headings(texts)))
+        for i, ((a, b), t, (h, lv, path)) in enumerate(zip(spans, texts, assign_headings(texts, levels)))
     ]

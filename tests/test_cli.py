@@ -85,6 +85,46 @@ def test_empty_file(tmp_path):
     _assert_clean_error(run_cli("predict", str(path)), str(path), "empty")
 
 
+# White space and characters that show nothing: a file of only these holds no report.
+INVISIBLE = " \t\n\u3000\xa0\u200b\u200c\u200d\u2060\ufeff"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "gb18030"])
+def test_file_of_only_invisible_characters_is_empty(tmp_path, encoding):
+    from classifier import InputError, read_document
+
+    path = tmp_path / "blank.txt"
+    path.write_bytes((INVISIBLE * 3).encode(encoding))
+    with pytest.raises(InputError, match="empty"):
+        read_document(str(path))
+    if encoding == "utf-8":
+        _assert_clean_error(run_cli("predict", str(path)), str(path), "empty")
+        _assert_clean_error(run_cli("predict", "-", stdin=INVISIBLE), "<stdin>", "empty")
+
+
+def test_docx_of_only_invisible_characters_is_empty(tmp_path):
+    import docx
+
+    from classifier import InputError, read_document
+
+    document = docx.Document()
+    document.add_paragraph("\u200b\u2060")
+    document.add_paragraph("\ufeff\u3000\xa0\u200c\u200d")
+    document.save(tmp_path / "blank.docx")
+    with pytest.raises(InputError, match="empty"):
+        read_document(str(tmp_path / "blank.docx"))
+
+
+def test_stdin_named_twice_is_refused_before_reading(tmp_path):
+    text = "一、理论学习\n组织党委中心组专题学习。\n"
+    result = run_cli("predict", "-", "-", stdin=text)
+    _assert_clean_error(result, "standard input", "once")
+    assert result.returncode == 2 and result.stdout == ""
+    other = tmp_path / "other.txt"
+    other.write_text(text, encoding="utf-8")
+    _assert_clean_error(run_cli("predict", "-", str(other), "-", stdin=text), "standard input", "once")
+
+
 def test_binary_file(tmp_path):
     path = tmp_path / "blob.txt"
     path.write_bytes(bytes(range(256)) * 8)
@@ -96,6 +136,56 @@ def test_undecodable_text(tmp_path):
     # Valid neither as UTF-8 nor as GB18030: a lead byte followed by an invalid trail byte.
     path.write_bytes("正文。".encode("utf-8") + b"\x81\x20\xff\xfe\x81")
     _assert_clean_error(run_cli("predict", str(path)), str(path), "offset")
+
+
+def _folder_with_bad_files(root):
+    """Two readable reports and four that cannot be read, in a folder and a subfolder."""
+    (root / "sub").mkdir(parents=True)
+    (root / "a_good.txt").write_text("一、理论学习\n组织党委中心组专题学习。\n", encoding="utf-8")
+    (root / "sub" / "z_good.txt").write_bytes("二、文明创建\n开展志愿服务活动。\n".encode("gbk"))
+    (root / "b_empty.txt").write_bytes(b"")
+    (root / "c_blob.txt").write_bytes(bytes(range(256)) * 8)
+    (root / "d_broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    (root / "e_invisible.txt").write_text("\u200b\u3000\n", encoding="utf-8")
+    return [str(root / "a_good.txt"), str(root / "sub" / "z_good.txt")], {
+        str(root / "b_empty.txt"): "empty", str(root / "c_blob.txt"): "binary",
+        str(root / "d_broken.docx"): "not a readable .docx", str(root / "e_invisible.txt"): "empty"}
+
+
+@pytest.mark.parametrize("out", [False, True])
+def test_unreadable_files_in_a_folder_are_skipped_with_a_warning(tmp_path, out):
+    good, bad = _folder_with_bad_files(tmp_path / "reports")
+    args = ["predict", "--format", "jsonl", str(tmp_path / "reports")]
+    if out:
+        args += ["--out", str(tmp_path / "labels.jsonl")]
+    result = run_cli(*args)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert len(warnings) == len(bad), result.stderr
+    for line, (path, problem) in zip(warnings, sorted(bad.items())):
+        assert path in line and problem in line and "skipped" in line, line
+    rows = (tmp_path / "labels.jsonl").read_text(encoding="utf-8") if out else result.stdout
+    files = [json.loads(line)["file"] for line in rows.splitlines()]
+    assert sorted(set(files)) == good and files == sorted(files, key=good.index)
+
+
+def test_a_folder_where_no_file_can_be_read_is_an_error(tmp_path):
+    _, bad = _folder_with_bad_files(tmp_path / "reports")
+    for path in (tmp_path / "reports" / "a_good.txt", tmp_path / "reports" / "sub" / "z_good.txt"):
+        path.unlink()
+    result = run_cli("predict", str(tmp_path / "reports"))
+    assert result.returncode == 2 and result.stdout == ""
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == len(bad) + 1
+    assert str(tmp_path / "reports") in lines[-1] and "error" in lines[-1] and "could be read" in lines[-1]
+
+
+def test_a_bad_file_named_directly_still_stops_the_batch(tmp_path):
+    good, bad = _folder_with_bad_files(tmp_path / "reports")
+    empty = next(path for path, problem in bad.items() if path.endswith("b_empty.txt"))
+    _assert_clean_error(run_cli("predict", good[0], empty), empty, "empty")
 
 
 def test_directory_without_reports(tmp_path):

@@ -255,6 +255,47 @@ def test_docx_tabs_breaks_tables_and_deleted_text(tmp_path):
         "标题", "第一行", "第二行\t表格前", "甲", "乙", "丙", "", "结尾"]
 
 
+def test_docx_heading_styles_make_headings_without_numbers(tmp_path):
+    """A paragraph in a Heading style (Heading 1…9, 标题 1…, or a style based on one) is a section
+    heading even with no number before it; the paragraphs under it say so, spans stay exact."""
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+
+    from classifier.read import read_document
+
+    document = docx.Document()
+    chinese = document.styles.add_style("标题 1", WD_STYLE_TYPE.PARAGRAPH)
+    derived = document.styles.add_style("小节标题", WD_STYLE_TYPE.PARAGRAPH)
+    derived.base_style = document.styles["Heading 2"]
+    document.add_paragraph("宣传思想工作总结", style="Title")
+    document.add_paragraph("理论学习", style="Heading 1")
+    document.add_paragraph("组织党委中心组专题学习十二次。")
+    document.add_paragraph("学习制度", style="Heading 2")
+    document.add_paragraph("完善学习制度，坚持每月集中学习。")
+    document.add_paragraph("文明创建", style=chinese)
+    document.add_paragraph("开展志愿服务活动。")
+    document.add_paragraph("志愿服务", style=derived)
+    document.add_paragraph("深入推进移风易俗。")
+    document.add_paragraph("三、文化建设", style="Heading 1")
+    document.add_paragraph("举办文艺演出。")
+    path = tmp_path / "styled.docx"
+    document.save(path)
+    result = run_cli("predict", "--format", "jsonl", str(path))
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    text = read_document(str(path)).text
+    assert all(text[r["start"]:r["end"]] == r["text"] for r in rows)
+    heading_of = {r["text"]: r["heading"] for r in rows}
+    assert heading_of["宣传思想工作总结"] is None and heading_of["理论学习"] is None
+    assert heading_of["组织党委中心组专题学习十二次。"] == "理论学习"
+    assert heading_of["学习制度"] == "理论学习"  # a heading's own heading is its parent
+    assert heading_of["完善学习制度，坚持每月集中学习。"] == "学习制度"
+    assert heading_of["开展志愿服务活动。"] == "文明创建"  # a new level-1 heading ends the old section
+    assert heading_of["志愿服务"] == "文明创建"
+    assert heading_of["深入推进移风易俗。"] == "志愿服务"
+    assert heading_of["举办文艺演出。"] == "三、文化建设"
+
+
 _TYPED_NUMBER = {1: re.compile(r"([一二三四五六七八九十]{1,3})、"), 2: re.compile(r"([(（])([一二三四五六七八九十]{1,3})([)）])")}
 
 
@@ -351,7 +392,7 @@ def test_docx_automatic_numbering_is_read_as_typed(tmp_path, doc):
 
 
 def test_numbering_formats():
-    from classifier.read import _format_number
+    from classifier.word import _format_number
 
     assert [_format_number(n, "chineseCounting") for n in (1, 10, 11, 20, 21, 100, 101, 110)] == \
         ["一", "十", "十一", "二十", "二十一", "一百", "一百零一", "一百一十"]

@@ -56,6 +56,27 @@ def test_csv_on_stdout_has_one_header_too():
     assert len(rows) - 1 == len(_jsonl(*PATHS[:2]))
 
 
+def test_csv_has_an_explanation_column_only_with_explain(tmp_path):
+    report = tmp_path / "report.txt"
+    report.write_text("一、理论学习\n组织党委中心组专题学习十二次，开展理论宣讲进基层活动。\n"
+                      "二、文明创建\n深入开展志愿服务活动，推进移风易俗。\n", encoding="utf-8")
+    explained = run_cli("predict", "--format", "csv", "--explain", "3", str(report))
+    assert explained.returncode == 0, explained.stderr
+    header, *body = list(csv.reader(io.StringIO(explained.stdout)))
+    assert header.count("explanation") == 1
+    expected = _jsonl("--explain", "3", str(report))
+    assert len(body) == len(expected)
+    for row, want in zip(body, expected):
+        record = dict(zip(header, row))
+        terms = [item.rsplit(" ", 1) for item in record["explanation"].split("; ")] if record["explanation"] else []
+        assert [name for name, _ in terms] == [name for name, _ in want["explanation"]]
+        assert [float(weight) for _, weight in terms] == [round(weight, 4) for _, weight in want["explanation"]]
+    assert any(row[header.index("explanation")] for row in body)
+    plain = run_cli("predict", "--format", "csv", str(report))
+    assert plain.returncode == 0, plain.stderr
+    assert "explanation" not in next(csv.reader(io.StringIO(plain.stdout)))
+
+
 def _as_features_see(text):
     """The paragraph as the model's features see it: lower case, white space runs as one space,
     and the vectorizer's own normalisation (``unwrap``: numbers as 0, placeholders as 某) if any."""

@@ -117,3 +117,23 @@ def test_hard_wrapped_blocks_are_cut_at_sentence_ends():
     paragraphs = spans_hold(wrapped)
     assert len(paragraphs) == 2
     assert paragraphs[0].text.endswith("。") and paragraphs[0].text.count("\n") == 1
+
+
+def test_marked_headings_are_whole_paragraphs_and_headings():
+    """Lines the source marks as headings (a Word Heading style) are headings without a number,
+    stay whole (a space after a sentence end, a line break inside) and keep their spans exact."""
+    lines = ["总体情况", "全年开展活动。", "一是学习。 二是宣讲", "续行", "组织集中学习。", "二、文化建设", "举办演出。"]
+    text = "\n".join(lines)
+    starts = [sum(len(line) + 1 for line in lines[:i]) for i in range(len(lines))]
+    first = (starts[0], starts[0] + len(lines[0]), 1)
+    broken = (starts[2], starts[3] + len(lines[3]), 2)  # one heading with a line break inside
+    numbered = (starts[5], starts[5] + len(lines[5]), 2)  # its number says level 1
+    paragraphs = segment(text, headings=[numbered, first, broken])
+    assert all(text[p.start:p.end] == p.text for p in paragraphs)
+    by_text = {p.text: p for p in paragraphs}
+    assert by_text["总体情况"].level == 1
+    assert by_text["一是学习。 二是宣讲\n续行"].level == 2
+    assert by_text["一是学习。 二是宣讲\n续行"].heading == "总体情况"
+    assert by_text["组织集中学习。"].headings == ("总体情况", "一是学习。 二是宣讲\n续行")
+    assert by_text["二、文化建设"].level == 1 and by_text["举办演出。"].headings == ("二、文化建设",)
+    assert [p.text for p in segment(text)] != [p.text for p in paragraphs]  # unmarked, it is cut
