@@ -160,12 +160,15 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         """Labels of paragraphs read in order as parts of reports (see :meth:`predict_report_proba`)."""
         return self.classes_[np.argmax(self.predict_report_proba(X, headings, reports), axis=1)]
 
-    def explain(self, X, headings=None, top=5, labels=None):
+    def explain(self, X, headings=None, top=5, labels=None, reports=None, in_report=False):
         """For each paragraph, the ``top`` features that pushed it most towards a label.
 
         ``labels`` gives the label to explain per paragraph (default: the predicted one).
         Returns lists of (feature, contribution) pairs, largest first; a feature reads
-        ``w:词`` (word n-gram), ``c:字`` (characters) or ``h:词`` (heading word).
+        ``w:词`` (word n-gram), ``c:字`` (characters) or ``h:词`` (heading word).  With
+        ``in_report``, paragraphs are read in order as parts of reports (``reports`` as in
+        :meth:`predict_report_proba`), and the lean towards the area the report's title names
+        competes too, as ``title:<area>``.
         """
         features = self.transform(X, headings)
         if labels is None:
@@ -175,13 +178,16 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         if coef.shape[0] == 1:  # two labels: one row of weights for the second
             coef = np.vstack([-coef[0], coef[0]])
         rows = {label: i for i, label in enumerate(self.classes_)}
+        themes = self._title_theme(_texts(X), reports) if in_report else None
         explanations = []
         for position, label in enumerate(labels):
             row = features.getrow(position)
             contributions = row.data * coef[rows[label], row.indices]
-            order = np.argsort(-contributions)[:top]
-            explanations.append([(str(names[row.indices[k]]), float(contributions[k]))
-                                 for k in order if contributions[k] > 0])
+            terms = [(str(names[index]), float(value)) for index, value in zip(row.indices, contributions)]
+            if themes is not None and themes[position, rows[label]]:
+                terms.append((f"title:{label}", float(themes[position, rows[label]])))
+            terms.sort(key=lambda term: -term[1])
+            explanations.append([term for term in terms[:top] if term[1] > 0])
         return explanations
 
 

@@ -181,7 +181,8 @@ def _score(model, chunk, explain):
     if explain:
         labels = [str(c) for c in model.classes_]
         explanations = model.explain(texts, headings, top=explain,
-                                     labels=[labels[b] for b in np.argmax(probabilities, axis=1)])
+                                     labels=[labels[b] for b in np.argmax(probabilities, axis=1)],
+                                     reports=numbers, in_report=True)
     return probabilities, explanations
 
 

@@ -8,37 +8,75 @@ external publicity is `media`).  A classifier reading paragraphs one by one cann
 """
 from __future__ import annotations
 
+import os
 import re
 
 from .segment import is_report_title
-from .vectorize import load_cues, unwrap
+from .vectorize import unwrap
 
-__all__ = ["title_area", "report_title_areas"]
+__all__ = ["title_area", "report_title_areas", "is_theme_title"]
 
-# The propaganda sector's own name (宣传思想文化工作) names no single area, though it holds 文化.
-_SECTOR_NAME = re.compile(r"宣传\s*思想\s*文化|宣传\s*文化|思想\s*文化")
+TITLE_TERMS = os.path.join(os.path.dirname(__file__), "resources", "title_terms.tsv")
+NO_AREA = "-"
+
+# Lines shaped like a title that start no report: web navigation around a copied report, and
+# the documents a report studies (党的二十大报告, 政府工作报告).
+_NOT_A_TITLE = re.compile(r"^\s*(?:上一篇|下一篇|上一页|下一页|相关|推荐|热门|猜你|更多|延伸阅读|附件|标签)"
+                          r"|(?:大|代会|全会|政府工作)报告\s*[。.]?\s*$")
+# What a section line like 下一步工作计划 is made of: with these taken out nothing is left, and
+# the line goes on the report it stands in rather than starting another.
+_GENERIC = re.compile(r"下一步|今后|明年|今年|来年|年度|上半年|下半年|全年|季度|第[0一二三四]|工作|总结|计划|要点"
+                      r"|思路|打算|安排|方案|范文|[0某年及和与的\s:：、，,。.]")
+
+_terms = None
+
+
+def _title_terms():
+    """[(term, area)] from resources/title_terms.tsv, in the order they are matched."""
+    global _terms
+    if _terms is None:
+        pairs = []
+        with open(TITLE_TERMS, encoding="utf-8") as handle:
+            for line in handle:
+                if line.strip() and not line.startswith("#"):
+                    area, term = line.rstrip("\n").split("\t")
+                    pairs.append((term, area))
+        # Longest first; at equal length the no-area compounds first (廉洁文化 before 文化建设).
+        _terms = sorted(pairs, key=lambda pair: (-len(pair[0]), pair[1] != NO_AREA))
+    return _terms
 
 
 def title_area(title: str, labels=None) -> str | None:
-    """The one area (of ``labels``, default all but ``other``) whose cue terms the title holds;
-    None when it holds none, or those of several areas."""
-    text = _SECTOR_NAME.sub("", unwrap(title))
-    areas = [area for area, terms in sorted(load_cues().items())
-             if area != "other" and (labels is None or area in labels)
-             and any(term in text for term in terms)]
-    return areas[0] if len(areas) == 1 else None
+    """The one area whose terms the title holds, if it is one of ``labels`` (default: any); None
+    when it holds none, terms of several areas, or the sector's own name (宣传思想文化)."""
+    text = unwrap(title)
+    areas = set()
+    for term, area in _title_terms():  # longest first: 新闻出版 is ideology before 新闻 is media
+        if term in text:
+            areas.add(area)
+            text = text.replace(term, "|")
+    if len(areas) != 1 or NO_AREA in areas:
+        return None
+    area = areas.pop()
+    return area if labels is None or area in labels else None
+
+
+def is_theme_title(text: str) -> bool:
+    """A line that starts a report for the title area: a report title (…工作总结), not web
+    navigation or a studied document, and not a generic section line (下一步工作计划)."""
+    return (is_report_title(text) and not _NOT_A_TITLE.search(text)
+            and bool(_GENERIC.sub("", unwrap(text))))
 
 
 def report_title_areas(texts, reports=None, labels=None):
     """For paragraphs read in order: each one's report title area (or None) and whether it is the
-    title itself.  A report starts at a report title (…工作总结) or where ``reports`` changes id."""
+    title itself.  A report starts at a title (:func:`is_theme_title`) or where ``reports`` changes."""
     areas, is_title = [], []
     area, previous = None, object()
-    for position, text in enumerate(texts):
-        report = reports[position] if reports is not None else None
+    for text, report in zip(texts, reports if reports is not None else [None] * len(texts)):
         if report != previous:
             area, previous = None, report
-        title = is_report_title(text)
+        title = is_theme_title(text)
         if title:
             area = title_area(text, labels)
         areas.append(area)

@@ -3,7 +3,7 @@ import copy
 
 import numpy as np
 
-from classifier.theme import report_title_areas, title_area
+from classifier.theme import is_theme_title, report_title_areas, title_area
 
 
 def test_a_title_names_one_area_or_none():
@@ -14,8 +14,27 @@ def test_a_title_names_one_area_or_none():
     assert title_area("某镇宣传思想文化工作总结") is None
     assert title_area("某局宣传文化工作要点") is None
     assert title_area("某区意识形态和文化工作总结") is None
-    # Only the labels a model knows count.
+    assert title_area("某县宣传思想文化工作暨精神文明建设工作总结") is None
+    # The longest term decides: 新闻出版 and 文化市场 are ideology, not media or culture; some
+    # compounds hold an area's word and name no area.
+    assert title_area("某县新闻出版工作总结") == "ideology"
+    assert title_area("某县文化市场管理工作总结") == "ideology"
+    assert title_area("某局廉洁文化建设工作方案") is None
+    assert title_area("某局落实主体责任情况报告") is None
+    # Only the labels a model knows count, and a second area outside them still counts.
     assert title_area("某县文化工作总结", labels={"other", "media"}) is None
+    assert title_area("某区意识形态和文化工作总结", labels={"other", "culture"}) is None
+
+
+def test_navigation_studied_documents_and_section_lines_start_no_report():
+    assert is_theme_title("某社区文化工作总结")
+    assert is_theme_title("区委宣传部工作总结")
+    for line in ("上一篇：某县文化工作总结", "相关推荐：某县文明城市创建工作方案",
+                 "深入学习贯彻党的二十大报告", "下一步工作计划", "2026年工作要点"):
+        assert not is_theme_title(line), line
+    texts = ["某县文化工作总结", "一、高度重视", "下一步工作计划", "继续办好活动",
+             "上一篇：某县意识形态工作总结"]
+    assert report_title_areas(texts)[0] == ["culture"] * 5
 
 
 def test_a_report_starts_at_its_title_or_a_new_report_id():
@@ -36,3 +55,14 @@ def test_paragraphs_lean_to_the_title_area_only_under_such_a_title(default_model
     assert (themed[:, culture] > unthemed[:, culture]).all()
     generic = ["某县二〇二五年宣传工作总结"] + body
     assert np.allclose(default_model.predict_report_proba(generic), plain.predict_report_proba(generic))
+
+
+def test_explanations_name_the_title_when_it_counts(default_model):
+    from classifier import label_report
+
+    themed = label_report(default_model, "某县二〇二五年文化工作总结\n举办群众文化活动十场。\n", explain=5)
+    assert all(p.label == "culture" for p in themed.paragraphs)
+    assert all(("title:culture", 0.75) in p.explanation for p in themed.paragraphs[1:])
+    assert themed.paragraphs[0].explanation[0] == ("title:culture", 3.0)
+    generic = label_report(default_model, "某县二〇二五年宣传工作总结\n举办群众文化活动十场。\n", explain=5)
+    assert not any(name.startswith("title:") for p in generic.paragraphs for name, _ in p.explanation)
