@@ -36,7 +36,7 @@ NO_CONTEXT = {"neighbour_weight": 0.0, "heading_context_weight": 0.0, **NO_TITLE
 def no_wrap_joining():
     """Segmentation as it was before hard-wrapped lines were joined."""
     original = segment_module._join_wrapped
-    segment_module._join_wrapped = lambda text, lines: lines
+    segment_module._join_wrapped = lambda text, lines, keep=(): lines
     try:
         yield
     finally:
