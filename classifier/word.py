@@ -17,6 +17,16 @@ def read_docx(path: str) -> tuple[str, tuple]:
     headings are the (start, end, level) character spans of the paragraphs in a Heading style, which
     are section headings whether or not a number opens them.
     """
+    document = _open(path)
+    try:
+        return _read(document)
+    except Exception as err:  # a number, level or part Word would repair or refuse: one line, no traceback
+        detail = " ".join(str(err).split())[:100]
+        raise InputError(path, f"is not a readable .docx file ({type(err).__name__}: {detail})") from None
+
+
+def _open(path: str):
+    """The python-docx document of ``path``; any file it cannot open is an :class:`InputError`."""
     import zipfile
 
     try:
@@ -24,7 +34,7 @@ def read_docx(path: str) -> tuple[str, tuple]:
     except ImportError:  # pragma: no cover - python-docx is a declared dependency
         raise InputError(path, "reading .docx needs python-docx: pip install python-docx") from None
     try:
-        document = docx.Document(path)
+        return docx.Document(path)
     except FileNotFoundError:
         raise InputError(path, "no such file") from None
     except PermissionError:
@@ -35,6 +45,10 @@ def read_docx(path: str) -> tuple[str, tuple]:
         else:
             why = type(err).__name__
         raise InputError(path, f"is not a readable .docx file ({why})") from None
+
+
+def _read(document) -> tuple[str, tuple]:
+    """:func:`read_docx` of an opened document."""
     styles, numbering = {}, None
     try:
         styles = {style.get(_W + "styleId"): style for style in document.styles.element.findall(_W + "style")}

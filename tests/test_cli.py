@@ -138,8 +138,26 @@ def test_undecodable_text(tmp_path):
     _assert_clean_error(run_cli("predict", str(path)), str(path), "offset")
 
 
+def _docx_with_bad_number(path):
+    """A Word file that opens but whose list counts from ``abc``: Word itself would refuse it."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.insert(0, parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="901"><w:lvl w:ilvl="0">'
+                                  '<w:start w:val="abc"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/>'
+                                  '</w:lvl></w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="901"><w:abstractNumId w:val="901"/></w:num>'))
+    number = document.add_paragraph("举办文艺演出。")._p.get_or_add_pPr().get_or_add_numPr()
+    number.get_or_add_ilvl().val = 0
+    number.get_or_add_numId().val = 901
+    document.save(path)
+
+
 def _folder_with_bad_files(root):
-    """Two readable reports and four that cannot be read, in a folder and a subfolder."""
+    """Two readable reports and five that cannot be read, in a folder and a subfolder."""
     (root / "sub").mkdir(parents=True)
     (root / "a_good.txt").write_text("一、理论学习\n组织党委中心组专题学习。\n", encoding="utf-8")
     (root / "sub" / "z_good.txt").write_bytes("二、文明创建\n开展志愿服务活动。\n".encode("gbk"))
@@ -147,9 +165,11 @@ def _folder_with_bad_files(root):
     (root / "c_blob.txt").write_bytes(bytes(range(256)) * 8)
     (root / "d_broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
     (root / "e_invisible.txt").write_text("\u200b\u3000\n", encoding="utf-8")
+    _docx_with_bad_number(root / "f_bad_number.docx")
     return [str(root / "a_good.txt"), str(root / "sub" / "z_good.txt")], {
         str(root / "b_empty.txt"): "empty", str(root / "c_blob.txt"): "binary",
-        str(root / "d_broken.docx"): "not a readable .docx", str(root / "e_invisible.txt"): "empty"}
+        str(root / "d_broken.docx"): "not a readable .docx", str(root / "e_invisible.txt"): "empty",
+        str(root / "f_bad_number.docx"): "not a readable .docx"}
 
 
 @pytest.mark.parametrize("out", [False, True])

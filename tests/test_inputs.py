@@ -167,6 +167,17 @@ def test_broken_docx_is_refused(tmp_path):
     assert len(lines) == 1 and lines[0].startswith(f"classifier: error: {path}: is not a readable .docx file"), lines
 
 
+def test_docx_that_opens_but_cannot_be_read_is_refused_in_one_line(tmp_path):
+    from test_cli import _docx_with_bad_number
+
+    path = tmp_path / "numbered.docx"
+    _docx_with_bad_number(path)
+    result = run_cli("predict", str(path))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"classifier: error: {path}: is not a readable .docx file"), lines
+
+
 def test_folder_is_read_recursively_in_sorted_order(tmp_path):
     root = tmp_path / "reports"
     (root / "b_town" / "2023").mkdir(parents=True)
