@@ -12,6 +12,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .blank import SPACE as _SPACE
+
 __all__ = ["Paragraph", "segment", "heading_level", "assign_headings", "is_report_title", "ENUMERATOR"]
 
 _CN_NUM = "一二三四五六七八九十"
@@ -32,7 +34,6 @@ ENUMERATOR = re.compile(
 _SENTENCE_END = "。！？!?；;"
 _CLOSERS = "”’」』）)》】"
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]")
-_SPACE = " \t\u3000\xa0\ufeff\u200b\u2002\u2003\u2009"
 # A cut inside a line: (1) an enumerator right after a sentence end or a space,
 # (2) a space run after a sentence end, (3) a space run after a short heading (handled in code).
 _ENUM_AFTER_END = re.compile(rf"(?<=[{_SENTENCE_END}])[{_CLOSERS}]?(?=(?:{ENUMERATOR.pattern}))")

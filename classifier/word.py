@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from .blank import is_blank
 from .errors import InputError
 
 __all__ = ["read_docx"]
@@ -60,7 +61,7 @@ def _read(document) -> tuple[str, tuple]:
     text = "\n".join(line for line, _ in lines)
     headings, start = [], 0
     for line, level in lines:
-        if level is not None and line.strip():
+        if level is not None and not is_blank(line):
             headings.append((start, start + len(line), level))
         start += len(line) + 1
     return text, tuple(headings)

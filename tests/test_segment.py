@@ -71,6 +71,25 @@ def test_blank_text_has_no_paragraphs():
     assert segment("  \n\u3000\n\t") == []
 
 
+def test_lines_of_invisible_characters_are_blank_as_a_file_of_them_is(tmp_path):
+    """Reading and segmentation share one notion of blank: a line of zero-width characters or
+    unusual spaces is no paragraph, as a file of them is empty; spans stay exact."""
+    from classifier.blank import BLANK, INVISIBLE
+    from classifier.errors import InputError
+    from classifier.read import read_document
+
+    assert BLANK == {chr(c) for c in range(0x110000) if chr(c).isspace()} | set(INVISIBLE)
+    blank_lines = ["\u200c\u2060", "\u2005\u202f", "\u200d\u1680\u205f", "\ufeff\u200b\u2000"]
+    text = "组织党委中心组专题学习。\n" + "\n".join(blank_lines) + "\n\u200d开展志愿服务活动。\u202f\n"
+    assert [p.text for p in spans_hold(text)] == ["组织党委中心组专题学习。", "开展志愿服务活动。"]
+    for number, line in enumerate(blank_lines):
+        assert segment(line) == []
+        path = tmp_path / f"{number}.txt"
+        path.write_text(line, encoding="utf-8")
+        with pytest.raises(InputError, match="empty"):
+            read_document(str(path))
+
+
 def test_assign_headings_on_a_sequence():
     result = assign_headings(["一、理论学习", "内容。", "二、文化建设", "内容。"])
     assert [h for h, _, _ in result] == [None, "一、理论学习", None, "二、文化建设"]
