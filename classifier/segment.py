@@ -56,6 +56,14 @@ class Paragraph:
     headings: tuple = field(default_factory=tuple)  # the outline path above it, top first
 
 
+def _heading_shaped(text: str) -> bool:
+    """Short enough for a heading and at most one sentence: "三、抓阵地建设,完善软硬件。" is one,
+    "1.营造氛围。对公共场所…" with a second sentence is a body paragraph."""
+    text = text.strip(_SPACE)
+    body = text.rstrip(_SENTENCE_END + _CLOSERS)
+    return len(text) <= MAX_HEADING_CHARS and not any(ch in _SENTENCE_END for ch in body)
+
+
 def heading_level(text: str) -> int | None:
     """Outline level of a paragraph that is a heading (1 = 一、, 2 = （一）, …), else None."""
     text = text.strip(_SPACE)
@@ -63,12 +71,8 @@ def heading_level(text: str) -> int | None:
         return None
     for level, pattern in _LEVELED_ENUMERATORS:
         match = pattern.match(text)
-        if match and len(text) - match.end() >= 2:
-            # A heading has at most one sentence: "三、抓阵地建设,完善软硬件。" is one,
-            # "1.营造氛围。对公共场所…" with a second sentence is a body paragraph.
-            body = text[match.end():].rstrip(_SENTENCE_END + _CLOSERS)
-            if not any(ch in _SENTENCE_END for ch in body):
-                return level
+        if match and len(text) - match.end() >= 2 and _heading_shaped(text[match.end():]):
+            return level
     return None
 
 
@@ -169,13 +173,14 @@ def assign_headings(texts, levels=None):
     ``heading`` is the innermost heading a paragraph sits under (a heading's own heading is
     its parent), ``level`` the paragraph's own outline level if it is a heading.  ``levels``, when
     given, holds for each text the level of a heading its source marks (or None): a marked text is
-    a heading of that level unless a number opening it gives its level.
+    a heading of that level unless a number opening it gives its level, and if it is shaped like
+    one (:data:`MAX_HEADING_CHARS` at most, one sentence at most).
     """
     outline: dict[int, str] = {}
     result = []
     for number, text in enumerate(texts):
         level = heading_level(text)
-        if level is None and levels:
+        if level is None and levels and _heading_shaped(text):
             level = levels[number]
         if level is None and is_report_title(text):
             outline.clear()  # a new report begins: the last one's headings no longer apply
@@ -214,8 +219,10 @@ def segment(text: str, headings=()) -> list[Paragraph]:
 
     ``headings`` are (start, end, level) spans of lines the source marks as headings (a Word
     document's Heading styles): each is a paragraph of its own, neither cut nor joined to another,
-    and a section heading of that level unless a number opening it gives its level.
+    and a section heading of that level unless a number opening it gives its level.  A marked line
+    too long for a heading or of several sentences (body text in a Heading style) is an ordinary line.
     """
+    headings = [span for span in headings if _heading_shaped(text[span[0]:span[1]])]
     lines, marked = _mark_headings(list(_line_spans(text)), headings)
     if len(lines) > 1:
         lines = _join_wrapped(text, lines, keep=marked)

@@ -289,6 +289,9 @@ def test_docx_heading_styles_make_headings_without_numbers(tmp_path):
     document.add_paragraph("深入推进移风易俗。")
     document.add_paragraph("三、文化建设", style="Heading 1")
     document.add_paragraph("举办文艺演出。")
+    # Body text wrongly in a Heading style is held to a heading's limits: it heads nothing.
+    document.add_paragraph("全年共举办文艺演出三十场。送戏下乡十场。惠及群众上万人次。", style="Heading 1")
+    document.add_paragraph("建成农家书屋五个。")
     path = tmp_path / "styled.docx"
     document.save(path)
     result = run_cli("predict", "--format", "jsonl", str(path))
@@ -305,6 +308,7 @@ def test_docx_heading_styles_make_headings_without_numbers(tmp_path):
     assert heading_of["志愿服务"] == "文明创建"
     assert heading_of["深入推进移风易俗。"] == "志愿服务"
     assert heading_of["举办文艺演出。"] == "三、文化建设"
+    assert heading_of["建成农家书屋五个。"] == "三、文化建设"
 
 
 _TYPED_NUMBER = {1: re.compile(r"([一二三四五六七八九十]{1,3})、"), 2: re.compile(r"([(（])([一二三四五六七八九十]{1,3})([)）])")}
