@@ -115,14 +115,33 @@ def test_docx_of_only_invisible_characters_is_empty(tmp_path):
         read_document(str(tmp_path / "blank.docx"))
 
 
+def _run_with_open_stdin(*args, timeout=60):
+    """Run ``python -m classifier`` with a standard input that stays open and empty: a command
+    that reads it waits until ``timeout``, then fails the test."""
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-m", "classifier", *args], cwd=ROOT, stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONPATH": ROOT})
+    try:
+        process.wait(timeout=timeout)  # stdin neither written nor closed meanwhile
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        pytest.fail(f"{args} still waiting on standard input after {timeout} s")
+    process.stdin.close()
+    return subprocess.CompletedProcess(process.args, process.returncode, process.stdout.read(),
+                                       process.stderr.read())
+
+
 def test_stdin_named_twice_is_refused_before_reading(tmp_path):
-    text = "一、理论学习\n组织党委中心组专题学习。\n"
-    result = run_cli("predict", "-", "-", stdin=text)
-    _assert_clean_error(result, "standard input", "once")
-    assert result.returncode == 2 and result.stdout == ""
     other = tmp_path / "other.txt"
-    other.write_text(text, encoding="utf-8")
-    _assert_clean_error(run_cli("predict", "-", str(other), "-", stdin=text), "standard input", "once")
+    other.write_text("一、理论学习\n组织党委中心组专题学习。\n", encoding="utf-8")
+    for args in (["-", "-"], ["-", str(other), "-"]):
+        result = _run_with_open_stdin("predict", *args)
+        _assert_clean_error(result, "standard input", "once")
+        assert result.returncode == 2 and result.stdout == ""
 
 
 def test_binary_file(tmp_path):
