@@ -198,19 +198,21 @@ def _mark_headings(lines: list, headings) -> tuple[list, dict]:
     """The lines, those inside one marked heading span made one span; and {span: level} of the
     marked ones.  ``headings`` are (start, end, level) spans."""
     marks = sorted(headings)
-    spans, marked, owner, number = [], {}, None, 0
+    # ``mark``: the index in ``marks`` of the first heading span not ending before the line does;
+    # ``previous_mark``: that of the heading span the previous line lies in, or None.
+    spans, marked, previous_mark, mark = [], {}, None, 0
     for start, end in lines:
-        while number < len(marks) and marks[number][1] < end:
-            number += 1
-        inside = number < len(marks) and marks[number][0] <= start
-        if inside and owner == number:  # the next line of a heading with a line break in it
+        while mark < len(marks) and marks[mark][1] < end:
+            mark += 1
+        inside = mark < len(marks) and marks[mark][0] <= start
+        if inside and previous_mark == mark:  # the next line of a heading with a line break in it
             del marked[spans[-1]]
             spans[-1] = (spans[-1][0], end)
         else:
             spans.append((start, end))
-        owner = number if inside else None
+        previous_mark = mark if inside else None
         if inside:
-            marked[spans[-1]] = marks[number][2]
+            marked[spans[-1]] = marks[mark][2]
     return spans, marked
 
 
