@@ -47,8 +47,14 @@ def predict(args) -> int:
     if args.out:
         check_writable(args.out, args.force)  # before the work, not after it
     model = load_model(args.model)
-    skipped = []
-    documents = list(iter_documents(args.inputs, skip=lambda error: _warn_skipped(error, skipped)))
+    skipped = 0
+
+    def skip(error):  # a file of a folder left out of the batch: said in one line, and counted
+        nonlocal skipped
+        skipped += 1
+        print(f"{PROG}: warning: {error}; skipped", file=sys.stderr)
+
+    documents = list(iter_documents(args.inputs, skip=skip))
     progress = _progress(len(documents))
     reports = label_reports(model, [(d.name, d.text, d.encoding, d.headings) for d in documents],
                             explain=args.explain, jobs=args.jobs, progress=progress)
@@ -67,12 +73,6 @@ def predict(args) -> int:
     if args.out and args.format != "table":
         print(f"wrote {len(reports)} report(s) to {args.out}", file=sys.stderr)
     return 1 if skipped else 0
-
-
-def _warn_skipped(error, skipped: list) -> None:
-    """Say in one line on stderr that a file of a folder is left out of the batch, and why."""
-    skipped.append(error.source)
-    print(f"{PROG}: warning: {error}; skipped", file=sys.stderr)
 
 
 def _print_scores(block: dict, out, title: str) -> None:

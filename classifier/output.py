@@ -43,7 +43,7 @@ def write_table(report, out, text_columns: int = 60) -> None:
         out.write(f"{p.index + 1:>4}  {_fit(display_name(p.label), label_columns)}"
                   f"{p.confidence:5.2f}  {_fit(_one_line(p.text), text_columns).rstrip()}\n")
         if p.explanation:
-            words = explanation_text(p.explanation, digits=2, separator=", ")
+            words = explanation_text(p.explanation)
             out.write(f"{'':>4}  {'':{label_columns}}{'':5}  ↳ {words}\n")
     write_summary_table(report, out, label_columns)
 
@@ -69,9 +69,9 @@ def write_jsonl(report, out) -> None:
         out.write(json.dumps(p.to_dict(report.name), ensure_ascii=False) + "\n")
 
 
-def explanation_text(explanation, digits: int = 4, separator: str = "; ") -> str:
-    """The terms that decided a label in one string: ``w:学习 +0.4123; c:宣讲 +0.2051``."""
-    return separator.join(f"{name} {weight:+.{digits}f}" for name, weight in explanation or ())
+def explanation_text(explanation) -> str:
+    """The terms that decided a label, for a person: ``w:学习 +0.41, c:宣讲 +0.21``."""
+    return ", ".join(f"{name} {weight:+.2f}" for name, weight in explanation or ())
 
 
 CSV_FIELDS = ("file", "index", "start", "end", "label", "confidence", "heading", "text")
@@ -83,14 +83,15 @@ def csv_header(labels, explain: bool = False) -> list:
 
 def write_csv(report, out, header: bool, explain: bool = False) -> None:
     """Rows of a spreadsheet, a paragraph a row, with every label's score in its own column and,
-    with ``explain``, a last column of the terms that decided the label."""
+    with ``explain``, a last column of the terms that decided the label: the JSON lines'
+    ``explanation``, a JSON array of [term, weight] pairs (terms may hold ``;`` or ``,``)."""
     writer = csv.writer(out, lineterminator="\r\n")
     if header:
         writer.writerow(csv_header(report.labels, explain))
     for p in report.paragraphs:
         writer.writerow([report.name, p.index, p.start, p.end, p.label, f"{p.confidence:.4f}",
                          p.heading or "", p.text] + [f"{p.scores[label]:.4f}" for label in report.labels]
-                        + ([explanation_text(p.explanation)] if explain else []))
+                        + ([json.dumps(p.explanation or [], ensure_ascii=False)] if explain else []))
 
 
 FORMATS = ("table", "jsonl", "csv", "html")

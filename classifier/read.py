@@ -10,6 +10,7 @@ import sys
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
+from .blank import is_blank
 from .errors import InputError
 from .word import read_docx
 
@@ -113,17 +114,6 @@ def decode(data: bytes, source: str = "<bytes>") -> tuple[str, str]:
     raise InputError(source, f"is not UTF-8, UTF-16 or GB18030 text (undecodable byte at offset {position})")
 
 
-# Characters that show nothing but are not white space to ``str.isspace``: zero-width space,
-# non-joiner and joiner, word joiner, and U+FEFF (a BOM, or a zero-width no-break space inside).
-_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff")
-
-
-def _blank(text: str) -> bool:
-    """True when ``text`` has nothing to read: only white space (NBSP and U+3000 included) and
-    invisible characters."""
-    return all(ch.isspace() or ch in _INVISIBLE for ch in text)
-
-
 def _read_bytes(path: str) -> bytes:
     try:
         with open(path, "rb") as handle:
@@ -149,7 +139,7 @@ def read_document(path: str) -> Document:
         if not os.path.exists(path):
             raise InputError(path, "no such file")
         text, headings = read_docx(path)
-        if _blank(text):
+        if is_blank(text):
             raise InputError(path, "is empty (no text in the document)")
         return Document(path, text, "docx", headings)
     if suffix in (".doc", ".pdf", ".rtf", ".wps", ".odt", ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".html", ".htm", ".xlsx", ".xls", ".pptx", ".zip"):
@@ -159,7 +149,7 @@ def read_document(path: str) -> Document:
 
 def _text_document(name: str, data: bytes) -> Document:
     text, encoding = decode(data, name)
-    if _blank(text):
+    if is_blank(text):
         raise InputError(name, "is empty (only white space)")
     return Document(name, text, encoding)
 

@@ -85,12 +85,16 @@ def summarise(paragraphs, labels) -> dict:
     return summary
 
 
-def label_report(model, text: str, name: str = "<text>", explain: int = 0, encoding: str = "utf-8") -> LabelledReport:
+def label_report(model, text: str, name: str = "<text>", explain: int = 0, encoding: str = "utf-8",
+                 headings=()) -> LabelledReport:
     """Segment ``text`` and label every paragraph with ``model``.
 
     ``explain`` > 0 adds, per paragraph, that many features that pushed it to its label.
+    ``headings`` are the (start, end, level) spans of the lines the source marks as headings, as
+    :attr:`read.Document.headings` gives them for a .docx: ``label_report(model, d.text,
+    d.name, encoding=d.encoding, headings=d.headings)`` labels a document ``d`` as the command does.
     """
-    return label_reports(model, [(name, text, encoding)], explain=explain)[0]
+    return label_reports(model, [(name, text, encoding, headings)], explain=explain)[0]
 
 
 def label_reports(model, reports, explain: int = 0, jobs: int = 1, progress=None) -> list:

@@ -12,6 +12,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .blank import SPACE as _SPACE
+
 __all__ = ["Paragraph", "segment", "heading_level", "assign_headings", "is_report_title", "ENUMERATOR"]
 
 _CN_NUM = "一二三四五六七八九十"
@@ -32,7 +34,6 @@ ENUMERATOR = re.compile(
 _SENTENCE_END = "。！？!?；;"
 _CLOSERS = "”’」』）)》】"
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]")
-_SPACE = " \t\u3000\xa0\ufeff\u200b\u2002\u2003\u2009"
 # A cut inside a line: (1) an enumerator right after a sentence end or a space,
 # (2) a space run after a sentence end, (3) a space run after a short heading (handled in code).
 _ENUM_AFTER_END = re.compile(rf"(?<=[{_SENTENCE_END}])[{_CLOSERS}]?(?=(?:{ENUMERATOR.pattern}))")
@@ -55,6 +56,14 @@ class Paragraph:
     headings: tuple = field(default_factory=tuple)  # the outline path above it, top first
 
 
+def _heading_shaped(text: str) -> bool:
+    """Short enough for a heading and at most one sentence: "三、抓阵地建设,完善软硬件。" is one,
+    "1.营造氛围。对公共场所…" with a second sentence is a body paragraph."""
+    text = text.strip(_SPACE)
+    body = text.rstrip(_SENTENCE_END + _CLOSERS)
+    return len(text) <= MAX_HEADING_CHARS and not any(ch in _SENTENCE_END for ch in body)
+
+
 def heading_level(text: str) -> int | None:
     """Outline level of a paragraph that is a heading (1 = 一、, 2 = （一）, …), else None."""
     text = text.strip(_SPACE)
@@ -62,12 +71,8 @@ def heading_level(text: str) -> int | None:
         return None
     for level, pattern in _LEVELED_ENUMERATORS:
         match = pattern.match(text)
-        if match and len(text) - match.end() >= 2:
-            # A heading has at most one sentence: "三、抓阵地建设,完善软硬件。" is one,
-            # "1.营造氛围。对公共场所…" with a second sentence is a body paragraph.
-            body = text[match.end():].rstrip(_SENTENCE_END + _CLOSERS)
-            if not any(ch in _SENTENCE_END for ch in body):
-                return level
+        if match and len(text) - match.end() >= 2 and _heading_shaped(text[match.end():]):
+            return level
     return None
 
 
@@ -168,13 +173,14 @@ def assign_headings(texts, levels=None):
     ``heading`` is the innermost heading a paragraph sits under (a heading's own heading is
     its parent), ``level`` the paragraph's own outline level if it is a heading.  ``levels``, when
     given, holds for each text the level of a heading its source marks (or None): a marked text is
-    a heading of that level unless a number opening it gives its level.
+    a heading of that level unless a number opening it gives its level, and if it is shaped like
+    one (:data:`MAX_HEADING_CHARS` at most, one sentence at most).
     """
     outline: dict[int, str] = {}
     result = []
     for number, text in enumerate(texts):
         level = heading_level(text)
-        if level is None and levels:
+        if level is None and levels and _heading_shaped(text):
             level = levels[number]
         if level is None and is_report_title(text):
             outline.clear()  # a new report begins: the last one's headings no longer apply
@@ -192,19 +198,21 @@ def _mark_headings(lines: list, headings) -> tuple[list, dict]:
     """The lines, those inside one marked heading span made one span; and {span: level} of the
     marked ones.  ``headings`` are (start, end, level) spans."""
     marks = sorted(headings)
-    spans, marked, owner, number = [], {}, None, 0
+    # ``mark``: the index in ``marks`` of the first heading span not ending before the line does;
+    # ``previous_mark``: that of the heading span the previous line lies in, or None.
+    spans, marked, previous_mark, mark = [], {}, None, 0
     for start, end in lines:
-        while number < len(marks) and marks[number][1] < end:
-            number += 1
-        inside = number < len(marks) and marks[number][0] <= start
-        if inside and owner == number:  # the next line of a heading with a line break in it
+        while mark < len(marks) and marks[mark][1] < end:
+            mark += 1
+        inside = mark < len(marks) and marks[mark][0] <= start
+        if inside and previous_mark == mark:  # the next line of a heading with a line break in it
             del marked[spans[-1]]
             spans[-1] = (spans[-1][0], end)
         else:
             spans.append((start, end))
-        owner = number if inside else None
+        previous_mark = mark if inside else None
         if inside:
-            marked[spans[-1]] = marks[number][2]
+            marked[spans[-1]] = marks[mark][2]
     return spans, marked
 
 
@@ -213,8 +221,10 @@ def segment(text: str, headings=()) -> list[Paragraph]:
 
     ``headings`` are (start, end, level) spans of lines the source marks as headings (a Word
     document's Heading styles): each is a paragraph of its own, neither cut nor joined to another,
-    and a section heading of that level unless a number opening it gives its level.
+    and a section heading of that level unless a number opening it gives its level.  A marked line
+    too long for a heading or of several sentences (body text in a Heading style) is an ordinary line.
     """
+    headings = [span for span in headings if _heading_shaped(text[span[0]:span[1]])]
     lines, marked = _mark_headings(list(_line_spans(text)), headings)
     if len(lines) > 1:
         lines = _join_wrapped(text, lines, keep=marked)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from .blank import is_blank
 from .errors import InputError
 
 __all__ = ["read_docx"]
@@ -17,6 +18,16 @@ def read_docx(path: str) -> tuple[str, tuple]:
     headings are the (start, end, level) character spans of the paragraphs in a Heading style, which
     are section headings whether or not a number opens them.
     """
+    document = _open(path)
+    try:
+        return _read(document)
+    except Exception as err:  # a number, level or part Word would repair or refuse: one line, no traceback
+        detail = " ".join(str(err).split())[:100]
+        raise InputError(path, f"is not a readable .docx file ({type(err).__name__}: {detail})") from None
+
+
+def _open(path: str):
+    """The python-docx document of ``path``; any file it cannot open is an :class:`InputError`."""
     import zipfile
 
     try:
@@ -24,7 +35,7 @@ def read_docx(path: str) -> tuple[str, tuple]:
     except ImportError:  # pragma: no cover - python-docx is a declared dependency
         raise InputError(path, "reading .docx needs python-docx: pip install python-docx") from None
     try:
-        document = docx.Document(path)
+        return docx.Document(path)
     except FileNotFoundError:
         raise InputError(path, "no such file") from None
     except PermissionError:
@@ -35,6 +46,10 @@ def read_docx(path: str) -> tuple[str, tuple]:
         else:
             why = type(err).__name__
         raise InputError(path, f"is not a readable .docx file ({why})") from None
+
+
+def _read(document) -> tuple[str, tuple]:
+    """:func:`read_docx` of an opened document."""
     styles, numbering = {}, None
     try:
         styles = {style.get(_W + "styleId"): style for style in document.styles.element.findall(_W + "style")}
@@ -46,7 +61,7 @@ def read_docx(path: str) -> tuple[str, tuple]:
     text = "\n".join(line for line, _ in lines)
     headings, start = [], 0
     for line, level in lines:
-        if level is not None and line.strip():
+        if level is not None and not is_blank(line):
             headings.append((start, start + len(line), level))
         start += len(line) + 1
     return text, tuple(headings)

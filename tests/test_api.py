@@ -75,3 +75,17 @@ def test_load_model_by_path_and_iter_documents(tmp_path):
     assert [d.name for d in documents] == [str(folder / "a.txt"), str(folder / "sub" / "b.txt")]
     reports = label_reports(model, [(d.name, d.text, d.encoding) for d in documents])
     assert all(r.paragraphs for r in reports)
+
+
+def test_label_report_takes_the_headings_a_docx_marks(default_model):
+    """``label_report`` reads a document's marked headings as ``label_reports`` does."""
+    from classifier import label_report, label_reports
+
+    text = "理论学习\n组织党委中心组专题学习十二次。\n文明创建\n开展志愿服务活动。"
+    headings = ((0, 4, 1), (21, 25, 1))
+    assert text[21:25] == "文明创建"
+    one = label_report(default_model, text, name="styled", headings=headings)
+    many = label_reports(default_model, [("styled", text, "utf-8", headings)])[0]
+    assert [p.to_dict() for p in one.paragraphs] == [p.to_dict() for p in many.paragraphs]
+    assert [p.heading for p in one.paragraphs] == [None, "理论学习", None, "文明创建"]
+    assert all(p.heading is None for p in label_report(default_model, text).paragraphs)

@@ -115,14 +115,33 @@ def test_docx_of_only_invisible_characters_is_empty(tmp_path):
         read_document(str(tmp_path / "blank.docx"))
 
 
+def _run_with_open_stdin(*args, timeout=60):
+    """Run ``python -m classifier`` with a standard input that stays open and empty: a command
+    that reads it waits until ``timeout``, then fails the test."""
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-m", "classifier", *args], cwd=ROOT, stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONPATH": ROOT})
+    try:
+        process.wait(timeout=timeout)  # stdin neither written nor closed meanwhile
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        pytest.fail(f"{args} still waiting on standard input after {timeout} s")
+    process.stdin.close()
+    return subprocess.CompletedProcess(process.args, process.returncode, process.stdout.read(),
+                                       process.stderr.read())
+
+
 def test_stdin_named_twice_is_refused_before_reading(tmp_path):
-    text = "一、理论学习\n组织党委中心组专题学习。\n"
-    result = run_cli("predict", "-", "-", stdin=text)
-    _assert_clean_error(result, "standard input", "once")
-    assert result.returncode == 2 and result.stdout == ""
     other = tmp_path / "other.txt"
-    other.write_text(text, encoding="utf-8")
-    _assert_clean_error(run_cli("predict", "-", str(other), "-", stdin=text), "standard input", "once")
+    other.write_text("一、理论学习\n组织党委中心组专题学习。\n", encoding="utf-8")
+    for args in (["-", "-"], ["-", str(other), "-"]):
+        result = _run_with_open_stdin("predict", *args)
+        _assert_clean_error(result, "standard input", "once")
+        assert result.returncode == 2 and result.stdout == ""
 
 
 def test_binary_file(tmp_path):
@@ -138,8 +157,26 @@ def test_undecodable_text(tmp_path):
     _assert_clean_error(run_cli("predict", str(path)), str(path), "offset")
 
 
+def _docx_with_bad_number(path):
+    """A Word file that opens but whose list counts from ``abc``: Word itself would refuse it."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.insert(0, parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="901"><w:lvl w:ilvl="0">'
+                                  '<w:start w:val="abc"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/>'
+                                  '</w:lvl></w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="901"><w:abstractNumId w:val="901"/></w:num>'))
+    number = document.add_paragraph("举办文艺演出。")._p.get_or_add_pPr().get_or_add_numPr()
+    number.get_or_add_ilvl().val = 0
+    number.get_or_add_numId().val = 901
+    document.save(path)
+
+
 def _folder_with_bad_files(root):
-    """Two readable reports and four that cannot be read, in a folder and a subfolder."""
+    """Two readable reports and five that cannot be read, in a folder and a subfolder."""
     (root / "sub").mkdir(parents=True)
     (root / "a_good.txt").write_text("一、理论学习\n组织党委中心组专题学习。\n", encoding="utf-8")
     (root / "sub" / "z_good.txt").write_bytes("二、文明创建\n开展志愿服务活动。\n".encode("gbk"))
@@ -147,9 +184,11 @@ def _folder_with_bad_files(root):
     (root / "c_blob.txt").write_bytes(bytes(range(256)) * 8)
     (root / "d_broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
     (root / "e_invisible.txt").write_text("\u200b\u3000\n", encoding="utf-8")
+    _docx_with_bad_number(root / "f_bad_number.docx")
     return [str(root / "a_good.txt"), str(root / "sub" / "z_good.txt")], {
         str(root / "b_empty.txt"): "empty", str(root / "c_blob.txt"): "binary",
-        str(root / "d_broken.docx"): "not a readable .docx", str(root / "e_invisible.txt"): "empty"}
+        str(root / "d_broken.docx"): "not a readable .docx", str(root / "e_invisible.txt"): "empty",
+        str(root / "f_bad_number.docx"): "not a readable .docx"}
 
 
 @pytest.mark.parametrize("out", [False, True])

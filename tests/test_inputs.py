@@ -167,6 +167,17 @@ def test_broken_docx_is_refused(tmp_path):
     assert len(lines) == 1 and lines[0].startswith(f"classifier: error: {path}: is not a readable .docx file"), lines
 
 
+def test_docx_that_opens_but_cannot_be_read_is_refused_in_one_line(tmp_path):
+    from test_cli import _docx_with_bad_number
+
+    path = tmp_path / "numbered.docx"
+    _docx_with_bad_number(path)
+    result = run_cli("predict", str(path))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"classifier: error: {path}: is not a readable .docx file"), lines
+
+
 def test_folder_is_read_recursively_in_sorted_order(tmp_path):
     root = tmp_path / "reports"
     (root / "b_town" / "2023").mkdir(parents=True)
@@ -278,6 +289,9 @@ def test_docx_heading_styles_make_headings_without_numbers(tmp_path):
     document.add_paragraph("深入推进移风易俗。")
     document.add_paragraph("三、文化建设", style="Heading 1")
     document.add_paragraph("举办文艺演出。")
+    # Body text wrongly in a Heading style is held to a heading's limits: it heads nothing.
+    document.add_paragraph("全年共举办文艺演出三十场。送戏下乡十场。惠及群众上万人次。", style="Heading 1")
+    document.add_paragraph("建成农家书屋五个。")
     path = tmp_path / "styled.docx"
     document.save(path)
     result = run_cli("predict", "--format", "jsonl", str(path))
@@ -294,6 +308,7 @@ def test_docx_heading_styles_make_headings_without_numbers(tmp_path):
     assert heading_of["志愿服务"] == "文明创建"
     assert heading_of["深入推进移风易俗。"] == "志愿服务"
     assert heading_of["举办文艺演出。"] == "三、文化建设"
+    assert heading_of["建成农家书屋五个。"] == "三、文化建设"
 
 
 _TYPED_NUMBER = {1: re.compile(r"([一二三四五六七八九十]{1,3})、"), 2: re.compile(r"([(（])([一二三四五六七八九十]{1,3})([)）])")}

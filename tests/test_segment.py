@@ -71,6 +71,49 @@ def test_blank_text_has_no_paragraphs():
     assert segment("  \n\u3000\n\t") == []
 
 
+def test_lines_of_invisible_characters_are_blank_as_a_file_of_them_is(tmp_path):
+    """Reading and segmentation share one notion of blank: a line of zero-width characters or
+    unusual spaces is no paragraph, as a file of them is empty; spans stay exact."""
+    from classifier.blank import BLANK, INVISIBLE
+    from classifier.errors import InputError
+    from classifier.read import read_document
+
+    assert BLANK == {chr(c) for c in range(0x110000) if chr(c).isspace()} | set(INVISIBLE)
+    blank_lines = ["\u200c\u2060", "\u2005\u202f", "\u200d\u1680\u205f", "\ufeff\u200b\u2000"]
+    text = "组织党委中心组专题学习。\n" + "\n".join(blank_lines) + "\n\u200d开展志愿服务活动。\u202f\n"
+    assert [p.text for p in spans_hold(text)] == ["组织党委中心组专题学习。", "开展志愿服务活动。"]
+    for number, line in enumerate(blank_lines):
+        assert segment(line) == []
+        path = tmp_path / f"{number}.txt"
+        path.write_text(line, encoding="utf-8")
+        with pytest.raises(InputError, match="empty"):
+            read_document(str(path))
+
+
+def test_marked_headings_too_long_or_of_several_sentences_are_body_text():
+    """A line the source marks as a heading (a .docx's Heading style) is held to the limits of a
+    typed heading: body text in a Heading style is cut as usual and heads nothing."""
+    lines = ["理论学习", "组织党委中心组专题学习十二次。",
+             "这是被设成标题样式的正文。它有好几句话。 二是开展志愿服务活动，推进移风易俗。",
+             "开展志愿服务活动，推进移风易俗，深入开展文明城市创建活动，全年共举办各类活动一百余场次",
+             "举办文艺演出。"]
+    text = "\n".join(lines)
+    starts = [sum(len(line) + 1 for line in lines[:i]) for i in range(len(lines))]
+    marks = [(starts[i], starts[i] + len(lines[i]), 1) for i in (0, 2, 3)]
+    assert len(lines[3]) > 40
+    paragraphs = segment(text, marks)
+    for p in paragraphs:
+        assert text[p.start:p.end] == p.text
+    assert [(p.text, p.heading, p.level) for p in paragraphs] == [
+        ("理论学习", None, 1),
+        ("组织党委中心组专题学习十二次。", "理论学习", None),
+        ("这是被设成标题样式的正文。它有好几句话。", "理论学习", None),
+        ("二是开展志愿服务活动，推进移风易俗。", "理论学习", None),
+        (lines[3], "理论学习", None),
+        ("举办文艺演出。", "理论学习", None)]
+    assert [level for _, level, _ in assign_headings(lines, [1, None, 1, 1, None])] == [1, None, None, None, None]
+
+
 def test_assign_headings_on_a_sequence():
     result = assign_headings(["一、理论学习", "内容。", "二、文化建设", "内容。"])
     assert [h for h, _, _ in result] == [None, "一、理论学习", None, "二、文化建设"]
@@ -121,8 +164,8 @@ def test_hard_wrapped_blocks_are_cut_at_sentence_ends():
 
 def test_marked_headings_are_whole_paragraphs_and_headings():
     """Lines the source marks as headings (a Word Heading style) are headings without a number,
-    stay whole (a space after a sentence end, a line break inside) and keep their spans exact."""
-    lines = ["总体情况", "全年开展活动。", "一是学习。 二是宣讲", "续行", "组织集中学习。", "二、文化建设", "举办演出。"]
+    stay whole (a space before an item number, a line break inside) and keep their spans exact."""
+    lines = ["总体情况", "全年开展活动。", "一是学习： 二是宣讲", "续行", "组织集中学习。", "二、文化建设", "举办演出。"]
     text = "\n".join(lines)
     starts = [sum(len(line) + 1 for line in lines[:i]) for i in range(len(lines))]
     first = (starts[0], starts[0] + len(lines[0]), 1)
@@ -132,8 +175,8 @@ def test_marked_headings_are_whole_paragraphs_and_headings():
     assert all(text[p.start:p.end] == p.text for p in paragraphs)
     by_text = {p.text: p for p in paragraphs}
     assert by_text["总体情况"].level == 1
-    assert by_text["一是学习。 二是宣讲\n续行"].level == 2
-    assert by_text["一是学习。 二是宣讲\n续行"].heading == "总体情况"
-    assert by_text["组织集中学习。"].headings == ("总体情况", "一是学习。 二是宣讲\n续行")
+    assert by_text["一是学习： 二是宣讲\n续行"].level == 2
+    assert by_text["一是学习： 二是宣讲\n续行"].heading == "总体情况"
+    assert by_text["组织集中学习。"].headings == ("总体情况", "一是学习： 二是宣讲\n续行")
     assert by_text["二、文化建设"].level == 1 and by_text["举办演出。"].headings == ("二、文化建设",)
     assert [p.text for p in segment(text)] != [p.text for p in paragraphs]  # unmarked, it is cut

@@ -47,6 +47,7 @@ def _interrupt(done):
     raise KeyboardInterrupt
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_interrupted_jobs_leave_no_worker_behind(default_model, monkeypatch):
     """Ctrl-C while a report is being placed (not only while waiting for a worker): when
     label_reports gives up, its workers are gone, not idling or finishing their chunks."""
@@ -59,8 +60,17 @@ def test_interrupted_jobs_leave_no_worker_behind(default_model, monkeypatch):
     reports = [(f"r{i}", "\n".join([paragraph] * 20)) for i in range(40)]
     monkeypatch.setattr(report_module, "_CHUNK_CHARS", 500)
     before = set(multiprocessing.active_children())
+    children_before = set(_children(os.getpid()))
+    workers = set()
+
+    def interrupt_while_workers_run(done):
+        workers.update(set(_children(os.getpid())) - children_before)
+        raise KeyboardInterrupt
+
     with pytest.raises(KeyboardInterrupt):
-        label_reports(default_model, reports, jobs=2, progress=_interrupt)
+        label_reports(default_model, reports, jobs=2, progress=interrupt_while_workers_run)
+    assert 1 <= len(workers) <= 2, workers  # the workers were there when Ctrl-C came
+    assert not [pid for pid in workers if _alive(pid)]
     assert set(multiprocessing.active_children()) <= before
 
 
