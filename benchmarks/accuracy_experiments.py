@@ -23,7 +23,7 @@ sys.path.insert(0, ROOT)
 
 from classifier import segment as segment_module  # noqa: E402
 from classifier import vectorize as vectorize_module  # noqa: E402
-from classifier.data import read_labelled  # noqa: E402
+from classifier.data import apply_corrections, read_corrections, read_labelled  # noqa: E402
 from classifier.evaluate import cross_validate  # noqa: E402
 from classifier.model import ParagraphClassifier  # noqa: E402
 
@@ -91,12 +91,15 @@ def main(argv=None):
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--only", help="run only variants whose name contains this")
     parser.add_argument("--out", default=os.path.join(ROOT, "models", "EXPERIMENTS.md"))
+    parser.add_argument("--corrections", default=os.path.join(ROOT, "models", "corrections.jsonl"),
+                        help="label corrections to apply, as training applies them ('' for none)")
     args = parser.parse_args(argv)
 
     labels_path = os.path.join(args.corpus, "labels.jsonl")
     data = read_labelled(labels_path)
     with open(labels_path, "rb") as handle:
         digest = hashlib.sha256(handle.read()).hexdigest()[:16]
+    corrected = apply_corrections(data, read_corrections(args.corrections)) if args.corrections else 0
     rows = []
     for name, change, params, context in VARIANTS:
         if args.only and args.only not in name:
@@ -123,7 +126,7 @@ def main(argv=None):
         "# What was tried, and what it is worth",
         "",
         f"Made by `python benchmarks/accuracy_experiments.py` on {date.today()}: the shared corpus "
-        f"(`labels.jsonl` SHA-256 {digest}…), repeated reports dropped, {args.folds}-fold cross-validation "
+        f"(`labels.jsonl` SHA-256 {digest}…, {corrected} label(s) corrected by `{os.path.relpath(args.corrections, ROOT) if args.corrections else 'nothing'}`), repeated reports dropped, {args.folds}-fold cross-validation "
         f"grouped by report, repeated {args.repeats} times with different folds (± is half the range of "
         "the repeats). Macro-F1 over the six labels; the per-label columns are end-to-end F1.",
         "",

@@ -133,7 +133,7 @@ def read_labelled(path: str, labels=None) -> LabelledData:
         result.docs.append(doc)
         result.headings.append(heading if isinstance(heading, str) and heading else None)
         index = row.get("i")
-        result.ids.append((doc, int(index)) if doc is not None and str(index or "").isdigit()
+        result.ids.append((doc, int(index)) if doc is not None and str(index).isdigit()
                           else (path, number))
         start, end = row.get("start"), row.get("end")
         result.spans.append((int(start), int(end)) if isinstance(start, int) and isinstance(end, int)

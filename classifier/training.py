@@ -128,7 +128,9 @@ def model_card(meta: dict) -> str:
         f"- {info['paragraphs']} paragraphs after dropping {info['duplicates_dropped']} repeated ones "
         f"({info['paragraphs_read']} read), {info['documents']} documents, {info['reports']} reports "
         "(one document can hold several pasted reports)",
-        f"- Corrections applied: {info['corrections_applied']}",
+        f"- Corrections applied: {info['corrections_applied']}"
+        + (" (each with its document, paragraph, new label and reason in the corrections file)"
+           if info["corrections_applied"] else ""),
         "- Paragraphs per label: " + ", ".join(f"{k} {v}" for k, v in info["label_counts"].items()),
         "",
         "## Library versions",

@@ -9,7 +9,7 @@ from classifier import ParagraphClassifier, load_model
 from classifier.data import read_labelled
 from classifier.evaluate import label_by_overlap, scores
 
-from conftest import DEFAULT_MODEL, DOCS, LABELS, doc_text, run_cli
+from conftest import DEFAULT_MODEL, DOCS, LABELS, ROOT, doc_text, run_cli
 
 # Short paragraphs written for the tests: two made-up areas of a user's own label set.
 OWN = [
@@ -210,3 +210,29 @@ def test_unwritable_output_and_a_model_payload_that_is_not_a_model(tmp_path):
     fake = tmp_path / "fake.joblib"
     joblib.dump({"format": MODEL_FORMAT, "model": "x"}, fake)
     _one_line_error(run_cli("predict", example, "--model", str(fake)), str(fake), "not a classifier model")
+
+
+def test_corrections_relabel_their_paragraphs_and_the_shipped_ones_all_apply(tmp_path, corpus_rows):
+    import json
+
+    from classifier.training import load_training_data
+
+    shipped = os.path.join(ROOT, "models", "corrections.jsonl")
+    with open(shipped, encoding="utf-8") as handle:
+        corrections = [json.loads(line) for line in handle if line.strip()]
+    gold = {(row["doc"], row["i"]): row["label"] for row in corpus_rows}
+    for correction in corrections:  # each names a corpus paragraph and changes its label
+        assert gold[(correction["doc"], correction["i"])] != correction["label"]
+    data, info = load_training_data([LABELS], corrections=shipped)
+    assert info["corrections_applied"] == len(corrections)
+    labels = dict(zip(data.ids, data.labels))
+    assert all(labels[(c["doc"], c["i"])] == c["label"] for c in corrections if (c["doc"], c["i"]) in labels)
+    # A correction of a paragraph of one's own data, through the same path.
+    own = tmp_path / "own.jsonl"
+    own.write_text('{"text": "组织中心组学习。", "label": "theory", "doc": "a", "i": 0}\n'
+                   '{"text": "开展志愿服务活动。", "label": "civilization", "doc": "a", "i": 1}\n', encoding="utf-8")
+    fix = tmp_path / "fix.jsonl"
+    fix.write_text('{"doc": "a", "i": 0, "label": "ideology", "reason": "test"}\n'
+                   '{"doc": "a", "i": 1, "label": "culture", "reason": "test"}\n', encoding="utf-8")
+    data, info = load_training_data([str(own)], corrections=str(fix))
+    assert info["corrections_applied"] == 2 and data.labels == ["ideology", "culture"]
