@@ -1,5 +1,7 @@
 """The report title's area: which titles name one, where a report starts, how it moves the scores."""
 import copy
+import io
+import re
 
 import numpy as np
 
@@ -58,11 +60,15 @@ def test_paragraphs_lean_to_the_title_area_only_under_such_a_title(default_model
 
 
 def test_explanations_name_the_title_when_it_counts(default_model):
-    from classifier import label_report
+    from classifier import label_report, write_html
 
     themed = label_report(default_model, "某县二〇二五年文化工作总结\n举办群众文化活动十场。\n", explain=5)
     assert all(p.label == "culture" for p in themed.paragraphs)
     assert all(("title:culture", 0.75) in p.explanation for p in themed.paragraphs[1:])
     assert themed.paragraphs[0].explanation[0] == ("title:culture", 3.0)
+    page = io.StringIO()
+    write_html([themed], page)
+    whys = re.findall(r'<ul class="why".*?</ul>', page.getvalue())
+    assert len(whys) == 2 and all('<span class="kind">报告标题</span>文化建设' in why for why in whys)
     generic = label_report(default_model, "某县二〇二五年宣传工作总结\n举办群众文化活动十场。\n", explain=5)
     assert not any(name.startswith("title:") for p in generic.paragraphs for name, _ in p.explanation)
