@@ -4,6 +4,8 @@ Reports arrive as web copies: one paragraph a line, or many paragraphs run toget
 separated by spaces or only by an enumerator after a sentence end (``…完成。二是…``). A paragraph is
 cut where a person would: at line breaks, before an enumerator that follows a sentence end or a
 space, at white space after a sentence end, and after a short heading followed by white space.
+Lines are joined where a copy broke them: hard-wrapped lines of a PDF, and a title broken before
+its last word (某县文化馆二〇二五年度 / 工作总结).
 """
 from __future__ import annotations
 
@@ -194,6 +196,24 @@ def assign_headings(texts, levels=None):
     return result
 
 
+# A line holding only the kind of report (总结, 工作计划 …): the end of a title broken over lines.
+_TITLE_TAIL = re.compile(r"(?:工作)?(?:总结|计划|要点|报告|方案|思路|打算)")
+
+
+def _join_title_tails(text: str, lines: list, keep=()) -> list:
+    """Join a title's tail line (总结) to the short line before it that names the rest of the title."""
+    joined = []
+    for start, end in lines:
+        if (joined and _TITLE_TAIL.fullmatch(text[start:end]) and (start, end) not in keep
+                and tuple(joined[-1]) not in keep):
+            previous = text[joined[-1][0]:joined[-1][1]]
+            if len(previous) + end - start <= MAX_HEADING_CHARS and not any(ch in _SENTENCE_END for ch in previous):
+                joined[-1] = (joined[-1][0], end)
+                continue
+        joined.append((start, end))
+    return joined
+
+
 def _mark_headings(lines: list, headings) -> tuple[list, dict]:
     """The lines, those inside one marked heading span made one span; and {span: level} of the
     marked ones.  ``headings`` are (start, end, level) spans."""
@@ -227,7 +247,7 @@ def segment(text: str, headings=()) -> list[Paragraph]:
     headings = [span for span in headings if _heading_shaped(text[span[0]:span[1]])]
     lines, marked = _mark_headings(list(_line_spans(text)), headings)
     if len(lines) > 1:
-        lines = _join_wrapped(text, lines, keep=marked)
+        lines = _join_wrapped(text, _join_title_tails(text, lines, keep=marked), keep=marked)
     spans = [span for line in lines for span in ([line] if line in marked else _cut_line(text, *line))]
     texts = [text[a:b] for a, b in spans]
     levels = [marked.get(span) for span in spans] if marked else None

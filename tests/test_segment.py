@@ -180,3 +180,15 @@ def test_marked_headings_are_whole_paragraphs_and_headings():
     assert by_text["组织集中学习。"].headings == ("总体情况", "一是学习： 二是宣讲\n续行")
     assert by_text["二、文化建设"].level == 1 and by_text["举办演出。"].headings == ("二、文化建设",)
     assert [p.text for p in segment(text)] != [p.text for p in paragraphs]  # unmarked, it is cut
+
+
+def test_a_title_broken_before_its_kind_is_one_paragraph():
+    paragraphs = spans_hold("某县文化馆二〇二五年度\n工作总结\n今年以来，我馆举办展览六场。\n总结\n")
+    assert [p.text for p in paragraphs] == ["某县文化馆二〇二五年度\n工作总结", "今年以来，我馆举办展览六场。", "总结"]
+    # The line before is too long for a title, or ends a sentence: no join.
+    long_line = "某县文化馆二〇二五年度围绕中心服务大局扎实推进各项文化惠民工程建设成效明显群众满意度持续提升"
+    assert len(spans_hold(long_line + "\n总结\n")) == 2
+    assert len(spans_hold("我馆举办展览。\n总结\n")) == 2
+    # A tail the source marks as a heading of its own stays so.
+    text = "某县文化馆二〇二五年度\n工作总结\n"
+    assert len(segment(text, headings=[(text.index("工作总结"), len(text) - 1, 1)])) == 2
