@@ -236,3 +236,15 @@ def test_corrections_relabel_their_paragraphs_and_the_shipped_ones_all_apply(tmp
                    '{"doc": "a", "i": 1, "label": "culture", "reason": "test"}\n', encoding="utf-8")
     data, info = load_training_data([str(own)], corrections=str(fix))
     assert info["corrections_applied"] == 2 and data.labels == ["ideology", "culture"]
+
+
+def test_the_readme_quotes_the_model_cards_scores():
+    import re
+
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as handle:
+        readme = handle.read()
+    with open(os.path.join(ROOT, "models", "MODEL_CARD.md"), encoding="utf-8") as handle:
+        card = handle.read()
+    paragraph, end_to_end = re.findall(r"\| \*\*macro\*\* \| \| \| \*\*(0\.\d+)\*\* \|", card)
+    assert f"end-to-end macro-F1 **{end_to_end}**" in readme.replace("\n", " ")
+    assert f"{paragraph} on the labelled paragraphs as they are" in readme.replace("\n", " ")
