@@ -112,14 +112,28 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         and towards the area its report's title names, if it names one.
         """
         texts = _texts(X)
-        own = self.predict_proba(texts, headings)
-        if len(texts) == 0:
+        return self._report_proba(self.transform(texts, headings), headings,
+                                  self._title_theme(texts, reports), reports)
+
+    def explain_report(self, X, headings=None, reports=None, top=5):
+        """:meth:`predict_report_proba` and, for each paragraph's label, :meth:`explain` with
+        ``in_report``, from one pass over the paragraphs' features."""
+        texts = _texts(X)
+        features = self.transform(texts, headings)
+        themes = self._title_theme(texts, reports)
+        probabilities = self._report_proba(features, headings, themes, reports)
+        labels = self.classes_[np.argmax(probabilities, axis=1)] if len(texts) else []
+        return probabilities, self._explanations(features, labels, themes, top)
+
+    def _report_proba(self, features, headings, themes, reports):
+        own = self.linear_.predict_proba(features)
+        if own.shape[0] == 0:
             return own
         log_own = np.log(np.clip(own, 1e-9, None))
         combined = log_own.copy()
-        weights = np.ones(len(texts))
+        weights = np.ones(len(own))
         if self.neighbour_weight:
-            same = np.ones(len(texts) - 1, dtype=bool) if reports is None else (
+            same = np.ones(len(own) - 1, dtype=bool) if reports is None else (
                 np.asarray(reports[1:], dtype=object) == np.asarray(reports[:-1], dtype=object))
             link = self.neighbour_weight * same[:, None]
             combined[1:] += link * log_own[:-1]
@@ -137,8 +151,7 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         # Dividing by the total weight keeps a geometric mean: the argmax is unchanged and the
         # confidence does not grow just because context agreed.
         combined /= weights[:, None]
-        if self.title_weight or self.theme_weight:
-            combined += self._title_theme(texts, reports)
+        combined += themes
         combined /= self.temperature
         combined -= combined.max(axis=1, keepdims=True)
         probabilities = np.exp(combined)
@@ -146,11 +159,13 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
 
     def _title_theme(self, texts, reports):
         """Log-score added to the area each paragraph's report title names."""
+        boost = np.zeros((len(texts), len(self.classes_)))
+        if not (self.title_weight or self.theme_weight):
+            return boost
         from .theme import report_title_areas
 
         column = {label: i for i, label in enumerate(self.classes_)}
         areas, is_title = report_title_areas(texts, reports, labels=column)
-        boost = np.zeros((len(texts), len(self.classes_)))
         for position, (area, title) in enumerate(zip(areas, is_title)):
             if area is not None:
                 boost[position, column[area]] = self.title_weight if title else self.theme_weight
@@ -173,20 +188,27 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         features = self.transform(X, headings)
         if labels is None:
             labels = self.classes_[np.argmax(self.linear_.predict_proba(features), axis=1)]
+        themes = self._title_theme(_texts(X), reports) if in_report else None
+        return self._explanations(features, labels, themes, top)
+
+    def _explanations(self, features, labels, themes, top):
         names = self.vectorizer_.feature_names()
         coef = self.linear_.coef_
         if coef.shape[0] == 1:  # two labels: one row of weights for the second
             coef = np.vstack([-coef[0], coef[0]])
         rows = {label: i for i, label in enumerate(self.classes_)}
-        themes = self._title_theme(_texts(X), reports) if in_report else None
         explanations = []
         for position, label in enumerate(labels):
-            row = features.getrow(position)
-            contributions = row.data * coef[rows[label], row.indices]
-            terms = [(str(names[index]), float(value)) for index, value in zip(row.indices, contributions)]
+            start, end = features.indptr[position], features.indptr[position + 1]
+            indices = features.indices[start:end]
+            contributions = features.data[start:end] * coef[rows[label], indices]
+            # The ``top`` largest, ties in column order; the title term (if it counts) then takes
+            # its place among them, after features of equal weight.
+            order = np.argsort(-contributions, kind="stable")[:top]
+            terms = [(str(names[indices[k]]), float(contributions[k])) for k in order]
             if themes is not None and themes[position, rows[label]]:
                 terms.append((f"title:{label}", float(themes[position, rows[label]])))
-            terms.sort(key=lambda term: -term[1])
+                terms.sort(key=lambda term: -term[1])
             explanations.append([term for term in terms[:top] if term[1] > 0])
         return explanations
 

@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import contextlib
-import copy
 import functools
 import itertools
 from collections import deque
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
-import numpy as np
 
 from .segment import segment
 
@@ -31,24 +29,13 @@ class LabelledParagraph:
 
     def to_dict(self, name=None) -> dict:
         row = {"file": name} if name is not None else {}
-        for item in fields(self):  # as dataclasses.asdict, without its deep copy of every number
-            row[item.name] = _copy(getattr(self, item.name))
-        if row["explanation"] is None:
+        row.update(vars(self))  # as dataclasses.asdict, without its deep copy of every number
+        row["scores"] = dict(self.scores)
+        if self.explanation is None:
             del row["explanation"]
+        else:
+            row["explanation"] = list(self.explanation)
         return row
-
-
-def _copy(value):
-    """A copy of ``value`` whose containers are new, as ``dataclasses.asdict`` makes them."""
-    if isinstance(value, (str, int, float)) or value is None:
-        return value
-    if isinstance(value, dict):
-        return {_copy(k): _copy(v) for k, v in value.items()}
-    if isinstance(value, tuple) and hasattr(value, "_fields"):  # a named tuple
-        return type(value)(*[_copy(v) for v in value])
-    if isinstance(value, (list, tuple)):
-        return type(value)(_copy(v) for v in value)
-    return copy.deepcopy(value)
 
 
 @dataclass
@@ -119,21 +106,26 @@ def label_reports(model, reports, explain: int = 0, jobs: int = 1, progress=None
     results = []
     # Closed on the way out, whatever stops the loop (Ctrl-C in ``progress``, an error): the
     # workers of ``jobs`` > 1 stop then, not when the generator is collected.
+
+    def place():
+        """Make the reports whose paragraphs are all scored (reports with none, too)."""
+        while len(results) < len(segmented) and len(rows) >= len(segmented[len(results)]):
+            number = len(results)
+            report = reports[number]
+            paragraphs = [_labelled(p, rows.popleft(), labels) for p in segmented[number]]
+            segmented[number] = None
+            results.append(LabelledReport(report[0], report[1], paragraphs, labels,
+                                          report[2] if len(report) > 2 else "utf-8"))
+            if progress:
+                progress(len(results))
+
     with contextlib.closing(scored):
-        for probabilities, explanations in _then_none(scored):
-            if probabilities is not None:
-                best = probabilities.argmax(axis=1)
-                rows.extend(zip(probabilities.tolist(), best.tolist(),
-                                explanations if explanations is not None else [None] * len(best)))
-            while len(results) < len(segmented) and len(rows) >= len(segmented[len(results)]):
-                number = len(results)
-                report = reports[number]
-                paragraphs = [_labelled(p, rows.popleft(), labels) for p in segmented[number]]
-                segmented[number] = None
-                results.append(LabelledReport(report[0], report[1], paragraphs, labels,
-                                              report[2] if len(report) > 2 else "utf-8"))
-                if progress:
-                    progress(len(results))
+        for probabilities, explanations in scored:
+            best = probabilities.argmax(axis=1)
+            rows.extend(zip(probabilities.tolist(), best.tolist(),
+                            explanations if explanations is not None else [None] * len(best)))
+            place()
+        place()
     return results
 
 
@@ -162,12 +154,6 @@ def _chunks(reports, segmented):
         yield texts, headings, numbers
 
 
-def _then_none(iterable):
-    """The items, then (None, None): a last turn to place reports with no paragraphs."""
-    yield from iterable
-    yield None, None
-
-
 def _labelled(p, row, labels):
     probabilities, best, explanation = row
     return LabelledParagraph(
@@ -180,14 +166,9 @@ def _labelled(p, row, labels):
 def _score(model, chunk, explain):
     """Probabilities of one chunk of paragraphs and, with ``explain``, what led to each label."""
     texts, headings, numbers = chunk
-    probabilities = model.predict_report_proba(texts, headings=headings, reports=numbers)
-    explanations = None
     if explain:
-        labels = [str(c) for c in model.classes_]
-        explanations = model.explain(texts, headings, top=explain,
-                                     labels=[labels[b] for b in np.argmax(probabilities, axis=1)],
-                                     reports=numbers, in_report=True)
-    return probabilities, explanations
+        return model.explain_report(texts, headings=headings, reports=numbers, top=explain)
+    return model.predict_report_proba(texts, headings=headings, reports=numbers), None
 
 
 def _score_parallel(model, chunks, explain, jobs):
