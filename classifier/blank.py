@@ -4,7 +4,7 @@ A file of nothing but these is empty, and a line of nothing but these is no para
 """
 from __future__ import annotations
 
-__all__ = ["BLANK", "INVISIBLE", "SPACE", "is_blank"]
+__all__ = ["BLANK", "INVISIBLE", "LINE_BREAKS", "SPACE", "is_blank"]
 
 # Characters that show nothing but are not white space to ``str.isspace``: zero-width space,
 # non-joiner and joiner, word joiner, and U+FEFF (a BOM, or a zero-width no-break space inside).
@@ -13,8 +13,10 @@ INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 # spaces, U+202F, … included; tests check the list against Unicode) but the line breaks, and the
 # invisible characters.
 SPACE = "\t\x1f \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000" + INVISIBLE
+# What ends a line (as ``str.splitlines`` has it).
+LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 # Every character that shows nothing: the line breaks too.
-BLANK = frozenset(SPACE + "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+BLANK = frozenset(SPACE + LINE_BREAKS)
 
 
 def is_blank(text: str) -> bool:

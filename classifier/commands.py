@@ -77,10 +77,11 @@ def predict(args) -> int:
 
 def _print_scores(block: dict, out, title: str) -> None:
     from .labels import display_name
-    from .output import _fit, _width
+    from .output import _fit
+    from .segment import display_width
 
     labels = block["labels"]
-    column = max(_width(display_name(label)) for label in labels) + 2
+    column = max(display_width(display_name(label)) for label in labels) + 2
     out.write(f"{title}\n")
     out.write(f"  {_fit('label', column)}{'precision':>10}{'recall':>8}{'F1':>8}{'support':>9}\n")
     for label in labels:

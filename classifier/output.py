@@ -2,31 +2,24 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
-import unicodedata
-
 from .labels import display_name
+from .segment import display_width
 
 __all__ = ["write_table", "write_jsonl", "write_csv", "write_summary_table", "FORMATS"]
 
 
-def _width(text: str) -> int:
-    """Terminal columns of ``text``: Chinese characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _fit(text: str, columns: int) -> str:
     """Cut ``text`` to ``columns`` terminal columns (with … when cut) and pad it to that width."""
-    if _width(text) > columns:
+    if display_width(text) > columns:
         kept, used = [], 0
         for ch in text:
-            if used + _width(ch) > columns - 1:
+            if used + display_width(ch) > columns - 1:
                 break
             kept.append(ch)
-            used += _width(ch)
+            used += display_width(ch)
         text = "".join(kept) + "…"
-    return text + " " * max(0, columns - _width(text))
+    return text + " " * max(0, columns - display_width(text))
 
 
 def _one_line(text: str) -> str:
@@ -35,7 +28,7 @@ def _one_line(text: str) -> str:
 
 def write_table(report, out, text_columns: int = 60) -> None:
     """One report for a person: a row a paragraph, then the share each area takes."""
-    label_columns = max(_width(display_name(label)) for label in report.labels) + 2
+    label_columns = max(display_width(display_name(label)) for label in report.labels) + 2
     characters = sum(len(p.text) for p in report.paragraphs)
     out.write(f"== {report.name}: {len(report.paragraphs)} paragraphs, {characters} characters ==\n")
     out.write(f"{'#':>4}  {_fit('label', label_columns)}{'conf':>5}  text\n")
@@ -51,7 +44,7 @@ def write_table(report, out, text_columns: int = 60) -> None:
 def write_summary_table(report, out, label_columns: int | None = None) -> None:
     """The share of characters and the paragraphs each area takes, with a bar."""
     if label_columns is None:
-        label_columns = max(_width(display_name(label)) for label in report.labels) + 2
+        label_columns = max(display_width(display_name(label)) for label in report.labels) + 2
     out.write("share of the report by area:\n")
     for label in report.labels:
         entry = report.summary[label]

@@ -14,9 +14,11 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .blank import LINE_BREAKS
 from .blank import SPACE as _SPACE
 
-__all__ = ["Paragraph", "segment", "heading_level", "assign_headings", "is_report_title", "ENUMERATOR"]
+__all__ = ["Paragraph", "segment", "heading_level", "assign_headings", "is_report_title", "display_width",
+           "ENUMERATOR"]
 
 _CN_NUM = "一二三四五六七八九十"
 # Enumerators that open a paragraph, by outline level (1 is the top).  ``一是`` items are body
@@ -35,7 +37,7 @@ ENUMERATOR = re.compile(
 
 _SENTENCE_END = "。！？!?；;"
 _CLOSERS = "”’」』）)》】"
-_LINE_BREAK = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]")
+_LINE_BREAK = re.compile(rf"\r\n|[{LINE_BREAKS}]")
 # A cut inside a line: (1) an enumerator right after a sentence end or a space,
 # (2) a space run after a sentence end, (3) a space run after a short heading (handled in code).
 _ENUM_AFTER_END = re.compile(rf"(?<=[{_SENTENCE_END}])[{_CLOSERS}]?(?=(?:{ENUMERATOR.pattern}))")
@@ -103,7 +105,8 @@ def _line_spans(text: str):
             pos = brk.end()
 
 
-def _display_width(text: str) -> int:
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal or a monospaced page: Chinese characters take two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
@@ -111,7 +114,7 @@ def _join_wrapped(text: str, lines: list, keep=()) -> list:
     """Join lines that a hard wrap cut mid-sentence (text copied from a PDF): such a document has
     many lines of one display width, and a line of that width that ends without a sentence end
     continues on the next line.  Lines in ``keep`` are joined to none."""
-    widths = [_display_width(text[a:b]) for a, b in lines]
+    widths = [display_width(text[a:b]) for a, b in lines]
     long_widths = Counter(w for w in widths if w >= 24)
     if not long_widths:
         return lines
