@@ -14,14 +14,16 @@ from sklearn.linear_model import LogisticRegression
 
 from .errors import InputError
 from .files import atomic_writer
-from .vectorize import ParagraphVectorizer
+from .vectorize import DefaultsForNewParams, ParagraphVectorizer
 
 __all__ = ["ParagraphClassifier", "load_model", "save_model", "MODEL_FORMAT"]
 
 MODEL_FORMAT = "classifier.paragraph-model/1"
 
 
-class ParagraphClassifier(ClassifierMixin, BaseEstimator):
+# A model saved by an earlier version loads with defaults for parameters it did not have; its
+# fitted vectorizer does the same, and new feature blocks there default to off.
+class ParagraphClassifier(DefaultsForNewParams, ClassifierMixin, BaseEstimator):
     """Label paragraphs of propaganda work reports by work area.
 
     Parameters
@@ -60,12 +62,6 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         self.min_df = min_df
         self.max_iter = max_iter
         self.random_state = random_state
-
-    def __setstate__(self, state):
-        # A model saved by an earlier version loads with defaults for parameters it did not have;
-        # its fitted vectorizer does the same, and new feature blocks there default to off.
-        super().__setstate__(state)
-        _fill_missing_params(self)
 
     def fit(self, X, y, headings=None):
         texts = _texts(X)
@@ -211,14 +207,6 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
                 terms.sort(key=lambda term: -term[1])
             explanations.append([term for term in terms[:top] if term[1] > 0])
         return explanations
-
-
-def _fill_missing_params(estimator):
-    import inspect
-
-    for name, parameter in inspect.signature(type(estimator).__init__).parameters.items():
-        if name != "self" and not hasattr(estimator, name):
-            setattr(estimator, name, parameter.default)
 
 
 def _texts(X):

@@ -12,7 +12,7 @@ import os
 import re
 
 from .segment import is_report_title
-from .vectorize import unwrap
+from .vectorize import read_terms, unwrap
 
 __all__ = ["title_area", "report_title_areas", "is_theme_title"]
 
@@ -35,12 +35,7 @@ def _title_terms():
     """[(term, area)] from resources/title_terms.tsv, in the order they are matched."""
     global _terms
     if _terms is None:
-        pairs = []
-        with open(TITLE_TERMS, encoding="utf-8") as handle:
-            for line in handle:
-                if line.strip() and not line.startswith("#"):
-                    area, term = line.rstrip("\n").split("\t")
-                    pairs.append((term, area))
+        pairs = [(term, area) for area, term in read_terms(TITLE_TERMS)]
         # Longest first; at equal length the no-area compounds first (廉洁文化 before 文化建设).
         _terms = sorted(pairs, key=lambda pair: (-len(pair[0]), pair[1] != NO_AREA))
     return _terms

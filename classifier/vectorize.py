@@ -49,16 +49,20 @@ _cues = None
 _cues_by_first_char = None
 
 
+def read_terms(path: str) -> list:
+    """[(label, term)] of a resource file: one ``label<TAB>term`` a line, ``#`` comments."""
+    with open(path, encoding="utf-8") as handle:
+        return [tuple(line.rstrip("\n").split("\t")) for line in handle
+                if line.strip() and not line.startswith("#")]
+
+
 def load_cues():
     """{area: [cue terms]} from resources/cues.tsv."""
     global _cues
     if _cues is None:
         cues = {}
-        with open(CUES, encoding="utf-8") as handle:
-            for line in handle:
-                if line.strip() and not line.startswith("#"):
-                    label, term = line.rstrip("\n").split("\t")
-                    cues.setdefault(label, []).append(term)
+        for label, term in read_terms(CUES):
+            cues.setdefault(label, []).append(term)
         _cues = cues
     return _cues
 
@@ -99,7 +103,20 @@ def _word_ngrams(tokens, n_max):
     return grams
 
 
-class ParagraphVectorizer(TransformerMixin, BaseEstimator):
+class DefaultsForNewParams:
+    """Mixin for estimators saved to disk: one saved by an earlier version, which lacked some of
+    today's parameters, loads with their defaults."""
+
+    def __setstate__(self, state):
+        import inspect
+
+        super().__setstate__(state)
+        for name, parameter in inspect.signature(type(self).__init__).parameters.items():
+            if name != "self" and not hasattr(self, name):
+                setattr(self, name, parameter.default)
+
+
+class ParagraphVectorizer(DefaultsForNewParams, TransformerMixin, BaseEstimator):
     """Sparse features of (text, heading) pairs.
 
     Parameters
@@ -120,12 +137,6 @@ class ParagraphVectorizer(TransformerMixin, BaseEstimator):
         self.heading_weight = heading_weight
         self.min_df = min_df
         self.sublinear_tf = sublinear_tf
-
-    def __setstate__(self, state):
-        from .model import _fill_missing_params
-
-        super().__setstate__(state)
-        _fill_missing_params(self)
 
     def _words(self, min_df=None):
         return TfidfVectorizer(analyzer=_identity, min_df=self.min_df if min_df is None else min_df,
