@@ -12,6 +12,7 @@ import os
 import zlib
 
 from .labels import CHINESE_NAMES, DEFAULT_LABELS, display_name
+from .segment import heading_level
 
 __all__ = ["write_html", "label_colour"]
 
@@ -186,9 +187,8 @@ def _summary_table(reports, labels, names) -> str:
                 cells.append(f'<td class="share" data-label="{_e(label)}" style="background:{tint}">{share * 100:.1f}%</td>')
             else:
                 cells.append(f'<td class="share zero" data-label="{_e(label)}">{share * 100:.1f}%</td>')
-        characters = sum(len(p.text) for p in report.paragraphs)
         rows.append(f'<tr data-report="{number}"><td class="name" title="{_e(report.name)}"><a href="#report-{number}">{_e(name)}</a></td>'
-                    f'<td>{len(report.paragraphs)}</td><td>{characters}</td>{"".join(cells)}'
+                    f'<td>{len(report.paragraphs)}</td><td>{report.characters}</td>{"".join(cells)}'
                     f'<td>{_stacked_bar(report)}</td></tr>')
     return ('<section class="card" id="summary"><h2>Summary 概览</h2>'
             f'<p class="meta">the share of each report\'s characters that each area takes; a report\'s name links to its paragraphs</p>'
@@ -210,7 +210,7 @@ def _short_names(reports) -> list:
         return [os.path.basename(name) or name for name in names]
     if not common:  # relative paths in different folders: short already
         return names
-    return [os.path.relpath(name, common) if os.path.dirname(name) else name for name in names]
+    return [os.path.relpath(name, common) for name in names]
 
 
 def _explanation(explanation) -> str:
@@ -229,7 +229,7 @@ def _explanation(explanation) -> str:
     return f'<ul class="why" aria-label="why">{"".join(items)}</ul>'
 
 
-def _paragraph(p, rid, heading_level) -> str:
+def _paragraph(p, rid) -> str:
     colour = label_colour(p.label)
     classes = ["p"]
     if heading_level(p.text) is not None:
@@ -248,20 +248,17 @@ def _paragraph(p, rid, heading_level) -> str:
 
 
 def _report_section(report, number, many, name) -> str:
-    from .segment import heading_level
-
     rid = f"report-{number}"
-    characters = sum(len(p.text) for p in report.paragraphs)
     untouched = ""
     if report.untouched:
         untouched = ('<p class="untouched">not covered 未涉及: '
                      + "、".join(_e(display_name(label)) for label in report.untouched) + "</p>")
     top = '<a class="top" href="#summary">↑ summary</a>' if many else ""
     encoding = f" · {_e(report.encoding)}" if report.encoding else ""
-    paragraphs = "".join(_paragraph(p, rid, heading_level) for p in report.paragraphs)
+    paragraphs = "".join(_paragraph(p, rid) for p in report.paragraphs)
     return (f'<section class="card report" id="{rid}" data-name="{_e(report.name)}">'
             f'<div class="report-head"><h2>{_e(name)}</h2>{top}</div>'
-            f'<p class="meta">{_e(report.name)} · {len(report.paragraphs)} paragraphs · {characters} characters{encoding}</p>'
+            f'<p class="meta">{_e(report.name)} · {len(report.paragraphs)} paragraphs · {report.characters} characters{encoding}</p>'
             f'<div class="overview"><div class="chart">{_bar_chart(report)}</div></div>{untouched}'
             f'<div class="paragraphs">{paragraphs}</div></section>')
 

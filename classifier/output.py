@@ -29,8 +29,7 @@ def _one_line(text: str) -> str:
 def write_table(report, out, text_columns: int = 60) -> None:
     """One report for a person: a row a paragraph, then the share each area takes."""
     label_columns = max(display_width(display_name(label)) for label in report.labels) + 2
-    characters = sum(len(p.text) for p in report.paragraphs)
-    out.write(f"== {report.name}: {len(report.paragraphs)} paragraphs, {characters} characters ==\n")
+    out.write(f"== {report.name}: {len(report.paragraphs)} paragraphs, {report.characters} characters ==\n")
     out.write(f"{'#':>4}  {_fit('label', label_columns)}{'conf':>5}  text\n")
     for p in report.paragraphs:
         out.write(f"{p.index + 1:>4}  {_fit(display_name(p.label), label_columns)}"

@@ -53,6 +53,11 @@ class LabelledReport:
         self.summary = summarise(self.paragraphs, self.labels)
 
     @property
+    def characters(self) -> int:
+        """Characters of the report's paragraphs."""
+        return sum(entry["characters"] for entry in self.summary.values())
+
+    @property
     def untouched(self) -> list:
         """Areas (all labels but ``other``) that no paragraph of the report is about."""
         return [label for label in self.labels

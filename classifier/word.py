@@ -36,10 +36,6 @@ def _open(path: str):
         raise InputError(path, "reading .docx needs python-docx: pip install python-docx") from None
     try:
         return docx.Document(path)
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except PermissionError:
-        raise InputError(path, "permission denied") from None
     except Exception as err:  # not a zip, no document part, bad XML: python-docx raises each its own way
         if isinstance(err, zipfile.BadZipFile) or type(err).__name__ == "PackageNotFoundError":
             why = "not a Word zip package; a .doc must be saved as .docx first"
@@ -71,16 +67,15 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
 
-def _docx_blocks(parent, lines: list, numbering=None, heading_levels=None) -> None:
+def _docx_blocks(parent, lines: list, numbering, heading_levels: dict) -> None:
     """Append (text, heading level or None) of each paragraph under ``parent`` in reading order:
     body paragraphs, table cells (row by row) and content controls alike."""
     for block in parent.iterchildren():
         if block.tag == _W + "p":
             number = numbering.label(block) if numbering else ""
-            level = heading_levels.get(_attr(block, "pPr/pStyle")) if heading_levels else None
+            level = heading_levels.get(_attr(block, "pPr/pStyle"))
             lines.append((number + _docx_paragraph(block), level))
-        elif block.tag in (_W + "tbl", _W + "tr", _W + "tc", _W + "sdt", _W + "sdtContent",
-                           _W + "customXml", _W + "txbxContent"):
+        elif block.tag in (_W + "tbl", _W + "tr", _W + "tc", _W + "sdt", _W + "sdtContent", _W + "customXml"):
             _docx_blocks(block, lines, numbering, heading_levels)
 
 
@@ -238,8 +233,8 @@ class _Numbering:
         abstract_id, overrides = self.nums.get(num_id, (None, {}))
         override = overrides.get(ilvl)
         if override is not None and override.find(_W + "lvl") is not None:
-            return abstract_id, override.find(_W + "lvl"), override
-        return abstract_id, self.abstract.get(abstract_id, {}).get(ilvl), override
+            return abstract_id, override.find(_W + "lvl")
+        return abstract_id, self.abstract.get(abstract_id, {}).get(ilvl)
 
     def label(self, paragraph) -> str:
         style_id = _attr(paragraph, "pPr/pStyle")
@@ -253,7 +248,7 @@ class _Numbering:
             abstract_id = self.nums[num_id][0]
             ilvl = next((i for i, lvl in self.abstract.get(abstract_id, {}).items()
                          if _attr(lvl, "pStyle") == style_id), "0")
-        abstract_id, lvl, _ = self._level(num_id, ilvl)
+        abstract_id, lvl = self._level(num_id, ilvl)
         if lvl is None:
             return ""
         counters = self.counters.setdefault(abstract_id, {})
@@ -276,7 +271,7 @@ class _Numbering:
 
         def number(match):
             shown = str(int(match.group(1)) - 1)
-            _, shown_lvl, _ = self._level(num_id, shown)
+            _, shown_lvl = self._level(num_id, shown)
             value = counters.get(shown, int(_attr(shown_lvl, "start", "1")) if shown_lvl is not None else 1)
             shown_fmt = _attr(shown_lvl, "numFmt", "decimal") if shown_lvl is not None else "decimal"
             return _format_number(value, "decimal" if legal and shown != ilvl else shown_fmt)
