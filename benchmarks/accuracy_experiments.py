@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import hashlib
 import os
 import sys
 import time
@@ -21,9 +20,10 @@ from datetime import date
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from classifier import segment as segment_module  # noqa: E402
-from classifier import vectorize as vectorize_module  # noqa: E402
-from classifier.data import apply_corrections, read_corrections, read_labelled  # noqa: E402
+import classifier.segment as segment_module  # noqa: E402
+import classifier.vectorize as vectorize_module  # noqa: E402
+from classifier.tokenize import _normalise  # noqa: E402
+from classifier.training import load_training_data  # noqa: E402
 from classifier.evaluate import cross_validate  # noqa: E402
 from classifier.model import ParagraphClassifier  # noqa: E402
 
@@ -50,8 +50,7 @@ def plain_jieba():
 
     plain = jieba.Tokenizer()
     original = vectorize_module.tokenize
-    normalise = __import__("classifier.tokenize", fromlist=["_normalise"])._normalise
-    vectorize_module.tokenize = lambda text: [t for t in map(normalise, plain.lcut(text)) if t is not None]
+    vectorize_module.tokenize = lambda text: [t for t in map(_normalise, plain.lcut(text)) if t is not None]
     try:
         yield
     finally:
@@ -96,10 +95,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     labels_path = os.path.join(args.corpus, "labels.jsonl")
-    data = read_labelled(labels_path)
-    with open(labels_path, "rb") as handle:
-        digest = hashlib.sha256(handle.read()).hexdigest()[:16]
-    corrected = apply_corrections(data, read_corrections(args.corrections)) if args.corrections else 0
+    # Read as `train` reads it: corrections applied, repeated paragraphs dropped, files hashed.
+    data, info = load_training_data([labels_path], corrections=args.corrections or None)
+    digest, corrected = info["files"][labels_path][:16], info["corrections_applied"]
     rows = []
     for name, change, params, context in VARIANTS:
         if args.only and args.only not in name:
