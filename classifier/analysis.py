@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .data import LabelledData
-from .evaluate import _fold_splits, grouped, scores
+from .evaluate import _fold_splits, fit_and_read, grouped, scores
 
 __all__ = ["default_model", "OutOfFold", "out_of_fold_predictions", "confident_mistakes",
            "confusion_pairs", "mistake_patterns", "learning_curve", "fit_power_law",
@@ -71,9 +71,7 @@ class OutOfFold:
 
 def _fit_predict(make_model, train_data, test_data, test_groups, labels):
     """Fit on ``train_data``; probabilities of ``test_data`` read as reports, in ``labels`` order."""
-    model = make_model()
-    model.fit(train_data.texts, train_data.labels, headings=train_data.headings)
-    own = model.predict_report_proba(test_data.texts, headings=test_data.headings, reports=test_groups)
+    model, own = fit_and_read(make_model, train_data, test_data, test_groups)
     proba = np.zeros((len(test_data), len(labels)))
     column = {label: k for k, label in enumerate(labels)}
     for k, label in enumerate(model.classes_):

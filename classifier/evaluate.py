@@ -15,7 +15,7 @@ import numpy as np
 from .data import LabelledData, deduplicate, report_groups
 from .read import read_document
 
-__all__ = ["scores", "cross_validate", "label_by_overlap", "calibration", "grouped"]
+__all__ = ["scores", "cross_validate", "fit_and_read", "label_by_overlap", "calibration", "grouped"]
 
 
 def scores(y_true, y_pred, labels=None) -> dict:
@@ -106,6 +106,14 @@ def _fold_splits(groups, folds, repeat, seed):
     return splitter.split(np.zeros(len(groups)), groups=[order[g] for g in groups])
 
 
+def fit_and_read(make_model, train_data: LabelledData, test_data: LabelledData, test_groups):
+    """Fit ``make_model()`` on ``train_data``; return it and the probabilities of ``test_data``'s
+    paragraphs read in order within their report (``test_groups``), as ``predict`` reads them."""
+    model = make_model()
+    model.fit(train_data.texts, train_data.labels, headings=train_data.headings)
+    return model, model.predict_report_proba(test_data.texts, headings=test_data.headings, reports=test_groups)
+
+
 def cross_validate(make_model, data: LabelledData, folds=5, repeats=3, seed=0, docs_dir=None,
                    dedupe=True, progress=None) -> dict:
     """Grouped, repeated cross-validation of the models ``make_model()`` builds.
@@ -132,13 +140,9 @@ def cross_validate(make_model, data: LabelledData, folds=5, repeats=3, seed=0, d
         para_confidence = [0.0] * len(data)
         e2e_pred = [None] * len(data)
         for fold, (train, test) in enumerate(_fold_splits(groups, folds, repeat, seed)):
-            train_data, test_data = data.subset(train), data.subset(test)
-            model = make_model()
-            model.fit(train_data.texts, train_data.labels, headings=train_data.headings)
-            # Labelled paragraphs are read in order within their report, as predict reads them.
-            test_groups = [groups[position] for position in test]
-            probabilities = model.predict_report_proba(test_data.texts, headings=test_data.headings,
-                                                       reports=test_groups)
+            test_data = data.subset(test)
+            model, probabilities = fit_and_read(make_model, data.subset(train), test_data,
+                                                [groups[position] for position in test])
             for position, row in zip(test, probabilities):
                 para_pred[position] = model.classes_[int(np.argmax(row))]
                 para_confidence[position] = float(np.max(row))
