@@ -28,6 +28,9 @@ import tempfile
 import threading
 from math import log
 
+from .errors import InputError
+from .files import atomic_writer
+
 __all__ = ["tokenize", "tokenizer"]
 
 USER_DICT = os.path.join(os.path.dirname(__file__), "resources", "userdict.txt")
@@ -102,15 +105,9 @@ def _write_cache(path, freq, total, force_split) -> bool:
     """Write the cache atomically; a folder that cannot be written is not an error (False)."""
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(path))
-        try:
-            with os.fdopen(handle, "wb") as out:
-                marshal.dump((_CACHE_FORMAT, freq, total, sorted(force_split)), out)
-            os.replace(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
-    except OSError:
+        with atomic_writer(path, force=True, binary=True) as out:
+            marshal.dump((_CACHE_FORMAT, freq, total, sorted(force_split)), out)
+    except (OSError, InputError):
         return False
     return True
 
@@ -128,6 +125,14 @@ def _fallback_dir():
     if uid is not None and (info.st_uid != uid or info.st_mode & 0o022):
         return None
     return folder
+
+
+def _build(instance, jieba):
+    """jieba's own start-up with our dictionary: (FREQ, total, the force-split words it added)."""
+    before = set(jieba.finalseg.Force_Split_Words)
+    instance.initialize()
+    instance.load_userdict(USER_DICT)
+    return instance.FREQ, instance.total, set(jieba.finalseg.Force_Split_Words) - before
 
 
 def _load():
@@ -149,17 +154,11 @@ def _load():
             cached = _read_cache(fallback) if fallback else None
             from_fallback = cached is not None
             if cached is None:
-                before = set(jieba.finalseg.Force_Split_Words)
-                instance.initialize()
-                instance.load_userdict(USER_DICT)
-                force_split = set(jieba.finalseg.Force_Split_Words) - before
-                cached = instance.FREQ, instance.total, force_split
+                cached = _build(instance, jieba)
             if not _write_cache(primary, *cached) and fallback and not from_fallback:
                 _write_cache(fallback, *cached)
     if cached is None:
-        instance.initialize()
-        instance.load_userdict(USER_DICT)
-        return instance, jieba
+        cached = _build(instance, jieba)
     instance.FREQ, instance.total, force_split = cached
     instance.initialized = True
     for word in force_split:  # what add_word does for a word of frequency 0
