@@ -63,7 +63,7 @@ def write_jsonl(report, out) -> None:
 
 def explanation_text(explanation) -> str:
     """The terms that decided a label, for a person: ``w:学习 +0.41, c:宣讲 +0.21``."""
-    return ", ".join(f"{name} {weight:+.2f}" for name, weight in explanation or ())
+    return ", ".join(f"{name} {weight:+.2f}" for name, weight in explanation)
 
 
 CSV_FIELDS = ("file", "index", "start", "end", "label", "confidence", "heading", "text")
