@@ -110,10 +110,22 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def _blank_line_before(text: str, lines: list) -> list:
+    """For each line after the first, whether a blank line separates it from the previous one."""
+    return [len(_LINE_BREAK.findall(text, previous_end, start)) > 1
+            for (_, previous_end), (start, _) in zip(lines, lines[1:])]
+
+
 def _join_wrapped(text: str, lines: list, keep=()) -> list:
     """Join lines that a hard wrap cut mid-sentence (text copied from a PDF): such a document has
     many lines of one display width, and a line of that width that ends without a sentence end
-    continues on the next line.  Lines in ``keep`` are joined to none."""
+    continues on the next line.  Lines in ``keep`` are joined to none, and neither are lines a
+    blank line separates, unless every line is (a double-spaced copy, where blank lines say
+    nothing): a hard wrap leaves no blank line, and short web pages whose headings happen to be
+    of one width would otherwise run their paragraphs together."""
+    blank_before = _blank_line_before(text, lines)
+    if all(blank_before):
+        blank_before = [False] * len(blank_before)
     widths = [display_width(text[a:b]) for a, b in lines]
     long_widths = Counter(w for w in widths if w >= 24)
     if not long_widths:
@@ -124,10 +136,10 @@ def _join_wrapped(text: str, lines: list, keep=()) -> list:
     if near(width) < 5 or near(width) < 0.4 * sum(long_widths.values()):
         return lines
     joined = [list(lines[0])]
-    for (start, end), previous_width in zip(lines[1:], widths):
+    for (start, end), previous_width, blank in zip(lines[1:], widths, blank_before):
         last = joined[-1]
         if (width - 8 <= previous_width <= width + 4 and text[last[1] - 1] not in _SENTENCE_END + "：:"
-                and (start, end) not in keep and tuple(last) not in keep):
+                and not blank and (start, end) not in keep and tuple(last) not in keep):
             last[1] = end
         else:
             joined.append([start, end])
@@ -140,7 +152,7 @@ _SENTENCE_BREAK = re.compile(r"(?<=[。！？!?])[”’」』）)]?(?=[^\s”�
 def _cut_line(text: str, start: int, end: int):
     """Yield the paragraph spans of one line (or of hard-wrapped lines joined into one)."""
     cuts = set()
-    if "\n" in text[start:end]:
+    if _LINE_BREAK.search(text, start, end):
         # A hard-wrapped block has lost its paragraph breaks: sentences are the safest units.
         for match in _SENTENCE_BREAK.finditer(text, start, end):
             cuts.add((match.end(), match.end()))

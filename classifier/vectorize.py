@@ -14,6 +14,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from .blank import LINE_BREAKS, SPACE
 from .tokenize import tokenize
 
 __all__ = ["ParagraphVectorizer", "lead", "load_cues"]
@@ -23,7 +24,7 @@ _LEAD_END = re.compile(r"[。！？!?；;：:]")
 LEAD_CHARS = 40
 
 
-_WRAP = re.compile(r"[ \t\u3000]*[\r\n]+[ \t\u3000]*")
+_WRAP = re.compile(rf"[{SPACE}]*[{LINE_BREAKS}]+[{SPACE}]*")
 
 
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
@@ -33,8 +34,7 @@ _PLACEHOLDER = re.compile(r"[xX*＊_]{2,}|(?<![A-Za-z])[xX](?![A-Za-z])")
 def unwrap(text: str) -> str:
     """Paragraph text as features see it: hard-wrap line breaks taken out (words run across
     them), full-width forms folded (NFKC), numbers and placeholders (xx, **, ____) made one."""
-    if "\n" in text or "\r" in text:
-        text = _WRAP.sub("", text)
+    text = _WRAP.sub("", text)
     text = unicodedata.normalize("NFKC", text)
     return _PLACEHOLDER.sub("某", _DIGITS.sub("0", text))
 

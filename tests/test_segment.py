@@ -162,6 +162,29 @@ def test_hard_wrapped_blocks_are_cut_at_sentence_ends():
     assert paragraphs[0].text.endswith("。") and paragraphs[0].text.count("\n") == 1
 
 
+@pytest.mark.parametrize("line_break", ["\r", "\r\n", "\u2028"])
+def test_hard_wrapped_blocks_with_other_line_breaks_are_cut_too(line_break):
+    line = "这是一段从版式文件复制来的文字每行宽度相同中途断开"
+    wrapped = line_break.join([line, line[:10] + "。" + line[11:], line, line, line, line]) + "。"
+    paragraphs = spans_hold(wrapped)
+    assert len(paragraphs) == 2
+    assert paragraphs[0].text.endswith("。") and paragraphs[0].text.count(line_break) == 1
+
+
+def test_lines_a_blank_line_separates_are_not_joined():
+    """Headings and paragraphs of one width on a web page are not a hard wrap: a blank line
+    separates them.  In a copy where every line is double-spaced, blank lines say nothing."""
+    heading = "一、这是一行没有句号而宽度彼此相近的小标题"
+    page = "网站导航\n当前位置：首页\n\n" + "\n\n".join(
+        [heading, "正文第一段写完了。", heading, heading, heading, heading, "正文最后一段。"])
+    paragraphs = spans_hold(page)
+    assert not any("\n" in p.text for p in paragraphs)
+    assert len(paragraphs) == 9
+    line = "这是一段从版式文件复制来的文字每行宽度相同中途断开"
+    double_spaced = "\n\n".join([line] * 6) + "。"
+    assert [p.text.count("\n") for p in spans_hold(double_spaced)] == [10]
+
+
 def test_marked_headings_are_whole_paragraphs_and_headings():
     """Lines the source marks as headings (a Word Heading style) are headings without a number,
     stay whole (a space before an item number, a line break inside) and keep their spans exact."""

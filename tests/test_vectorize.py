@@ -22,3 +22,6 @@ def test_lead_is_the_opening_clause():
 
 def test_unwrap_joins_lines_and_folds_numbers_and_placeholders():
     assert unwrap("开展活动１２次，\n  覆盖xx村") == "开展活动0次,覆盖某村"
+    # Any line break a segment can hold is a wrap: CR, CRLF, U+2028, with spaces around it.
+    for line_break in ("\r", "\r\n", "\u2028", "\u3000\u2029\xa0"):
+        assert unwrap(f"开展理论\n学习{line_break}活动") == "开展理论学习活动"
