@@ -110,22 +110,25 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+# The breaks that make a blank line when two follow each other: a form feed (or another
+# separator) after a line break is a page break, which a sentence runs across.
+_NEW_LINE = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+
+
 def _blank_line_before(text: str, lines: list) -> list:
-    """For each line after the first, whether a blank line separates it from the previous one."""
-    return [len(_LINE_BREAK.findall(text, previous_end, start)) > 1
-            for (_, previous_end), (start, _) in zip(lines, lines[1:])]
+    """For each line after the first, whether a blank line separates it from the previous one;
+    all False in a double-spaced copy (nine gaps in ten blank), where blank lines say nothing."""
+    blank = [len(_NEW_LINE.findall(text, previous_end, start)) > 1
+             for (_, previous_end), (start, _) in zip(lines, lines[1:])]
+    return [False] * len(blank) if sum(blank) >= 0.9 * len(blank) else blank
 
 
 def _join_wrapped(text: str, lines: list, keep=()) -> list:
     """Join lines that a hard wrap cut mid-sentence (text copied from a PDF): such a document has
-    many lines of one display width, and a line of that width that ends without a sentence end
-    continues on the next line.  Lines in ``keep`` are joined to none, and neither are lines a
-    blank line separates, unless every line is (a double-spaced copy, where blank lines say
-    nothing): a hard wrap leaves no blank line, and short web pages whose headings happen to be
-    of one width would otherwise run their paragraphs together."""
-    blank_before = _blank_line_before(text, lines)
-    if all(blank_before):
-        blank_before = [False] * len(blank_before)
+    many lines of one display width, most of its text in lines no wider, and a line of that
+    width that ends without a sentence end continues on the next line.  Lines in ``keep`` are
+    joined to none, and lines a blank line separates are not joined either: a hard wrap leaves
+    none.  (Web pages whose headings happen to share a width have their text in long lines.)"""
     widths = [display_width(text[a:b]) for a, b in lines]
     long_widths = Counter(w for w in widths if w >= 24)
     if not long_widths:
@@ -135,6 +138,9 @@ def _join_wrapped(text: str, lines: list, keep=()) -> list:
     width = max(long_widths, key=lambda w: (near(w), w))
     if near(width) < 5 or near(width) < 0.4 * sum(long_widths.values()):
         return lines
+    if sum(w for w in widths if w > width + 4) > 0.5 * sum(widths):
+        return lines
+    blank_before = _blank_line_before(text, lines)
     joined = [list(lines[0])]
     for (start, end), previous_width, blank in zip(lines[1:], widths, blank_before):
         last = joined[-1]

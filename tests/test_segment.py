@@ -171,18 +171,36 @@ def test_hard_wrapped_blocks_with_other_line_breaks_are_cut_too(line_break):
     assert paragraphs[0].text.endswith("。") and paragraphs[0].text.count(line_break) == 1
 
 
-def test_lines_a_blank_line_separates_are_not_joined():
-    """Headings and paragraphs of one width on a web page are not a hard wrap: a blank line
-    separates them.  In a copy where every line is double-spaced, blank lines say nothing."""
-    heading = "一、这是一行没有句号而宽度彼此相近的小标题"
-    page = "网站导航\n当前位置：首页\n\n" + "\n\n".join(
-        [heading, "正文第一段写完了。", heading, heading, heading, heading, "正文最后一段。"])
+WRAPPED_LINE = "这是一段从版式文件复制来的文字每行宽度相同中途断开"
+SAME_WIDTH_HEADING = "一、这是一行没有句号而宽度彼此相近的小标题"
+
+
+@pytest.mark.parametrize("single, blank", [("\n", "\n\n"), ("\n", "\n \u3000\n"), ("\r\n", "\r\n\r\n")])
+def test_lines_a_blank_line_separates_are_not_joined(single, blank):
+    """Headings of one width and short paragraphs on a web page are not a hard wrap: a blank
+    line separates them (a hard wrap leaves none)."""
+    page = f"网站导航{single}当前位置：首页{single}栏目{single}" + blank.join(
+        [SAME_WIDTH_HEADING, "正文第一段写完了。", SAME_WIDTH_HEADING, SAME_WIDTH_HEADING,
+         SAME_WIDTH_HEADING, SAME_WIDTH_HEADING, "正文最后一段。"])
     paragraphs = spans_hold(page)
-    assert not any("\n" in p.text for p in paragraphs)
-    assert len(paragraphs) == 9
-    line = "这是一段从版式文件复制来的文字每行宽度相同中途断开"
-    double_spaced = "\n\n".join([line] * 6) + "。"
-    assert [p.text.count("\n") for p in spans_hold(double_spaced)] == [10]
+    assert len(paragraphs) == 10 and not any("\n" in p.text for p in paragraphs)
+
+
+def test_a_double_spaced_page_with_long_paragraphs_is_no_hard_wrap():
+    """Every gap blank, so blank lines say nothing; but the text is in lines far wider than the
+    headings' common width, so it is no wrapped copy either."""
+    page = "\n\n".join([SAME_WIDTH_HEADING, "正文第一段写完了。" * 20, SAME_WIDTH_HEADING, SAME_WIDTH_HEADING,
+                        "正文" * 200, SAME_WIDTH_HEADING, SAME_WIDTH_HEADING, "正文最后一段。"])
+    assert len(spans_hold(page)) == 8
+
+
+def test_double_spaced_and_page_broken_wrapped_copies_are_still_joined():
+    # A double-spaced copy (nearly every gap blank) with a two-line title: blank lines say nothing.
+    copy = "某县文化馆\n工作总结材料\n\n" + "\n\n".join([WRAPPED_LINE] * 20) + "。"
+    assert [p.text.count("\n") for p in spans_hold(copy)] == [0, 0, 38]
+    # A form feed after a line break is a page break, not a blank line: the sentence runs on.
+    paged = "\n".join([WRAPPED_LINE] * 3) + "\n\f" + "\n".join([WRAPPED_LINE] * 3) + "。"
+    assert len(spans_hold(paged)) == 1
 
 
 def test_marked_headings_are_whole_paragraphs_and_headings():
