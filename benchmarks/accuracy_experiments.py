@@ -28,7 +28,8 @@ from classifier.evaluate import cross_validate  # noqa: E402
 from classifier.model import ParagraphClassifier  # noqa: E402
 
 SHARED = os.path.join(os.path.dirname(ROOT), "shared", "corpus")
-NO_TITLE = {"title_weight": 0.0, "theme_weight": 0.0}
+NO_SECTION = {"section_weight": 0.0}
+NO_TITLE = {"title_weight": 0.0, "theme_weight": 0.0, **NO_SECTION}
 NO_CONTEXT = {"neighbour_weight": 0.0, "heading_context_weight": 0.0, **NO_TITLE}
 
 
@@ -65,7 +66,8 @@ VARIANTS = [
     ("+cues", "chars, and counts of each area's cue terms (resources/cues.tsv), no heading block", dict(**NO_CONTEXT), no_wrap_joining),
     ("+joined wraps", "and hard-wrapped lines joined in segmentation, cut at sentence ends", dict(**NO_CONTEXT), None),
     ("+report context", "and the report context: neighbours (0.2) and heading (0.3) in decoding", dict(**NO_TITLE), None),
-    ("default", "and the area the report's title names, if one (classifier/theme.py): title 3.0, every paragraph 0.75", dict(), None),
+    ("+title area", "and the area the report's title names, if one (classifier/theme.py): title 3.0, every paragraph 0.75", dict(**NO_SECTION), None),
+    ("default", "and a heading unsure of itself (own probability < 0.7) leaning to the paragraphs directly under it (0.5)", dict(), None),
     ("default, no domain dictionary", "jieba without resources/userdict.txt", dict(), plain_jieba),
     ("default, no class weights", "class_weight=None", dict(class_weight=None), None),
     ("default, C=3", "stronger regularisation", dict(C=3.0), None),
@@ -79,6 +81,8 @@ VARIANTS = [
     ("default, heading 0.6", "heading_context_weight=0.6", dict(heading_context_weight=0.6), None),
     ("default, theme 0.4", "theme_weight=0.4", dict(theme_weight=0.4), None),
     ("default, theme 1.5", "theme_weight=1.5", dict(theme_weight=1.5), None),
+    ("default, section 1.0", "section_weight=1.0", dict(section_weight=1.0), None),
+    ("default, section threshold 0.85", "section_threshold=0.85: surer headings lean too", dict(section_threshold=0.85), None),
     ("default, title only", "theme_weight=0: only the title line leans to its area", dict(theme_weight=0.0), None),
 ]
 

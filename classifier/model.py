@@ -12,6 +12,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 
+from .blank import SPACE
 from .errors import InputError
 from .files import atomic_writer
 from .vectorize import DefaultsForNewParams, ParagraphVectorizer
@@ -33,6 +34,9 @@ class ParagraphClassifier(DefaultsForNewParams, ClassifierMixin, BaseEstimator):
     word_ngrams, char_ngram_range, heading_weight, min_df : see :class:`ParagraphVectorizer`.
     neighbour_weight, heading_context_weight : how much a paragraph's neighbours and its section
         heading count when paragraphs are read as a report (:meth:`predict_report_proba`).
+    section_weight, section_threshold : how much a heading that is unsure of itself (its own
+        probability below ``section_threshold``) leans towards what the paragraphs directly under
+        it are about; a heading is labelled by its topic, and 一、主要工作情况 names none.
     title_weight, theme_weight : when a report's title names one area (:mod:`theme`), how far the
         title itself and every paragraph of the report lean towards that area (added to the
         log-probabilities; 0 turns it off).
@@ -45,8 +49,10 @@ class ParagraphClassifier(DefaultsForNewParams, ClassifierMixin, BaseEstimator):
 
     def __init__(self, C=10.0, class_weight="balanced", word_ngrams=2, char_ngram_range=(1, 3),
                  heading_weight=0.0, min_df=2, lead_weight=0.0, cue_weight=0.3, neighbour_weight=0.2,
-                 heading_context_weight=0.3, title_weight=3.0, theme_weight=0.75, temperature=0.7,
-                 max_iter=2000, random_state=0):
+                 heading_context_weight=0.3, section_weight=0.5, section_threshold=0.7, title_weight=3.0,
+                 theme_weight=0.75, temperature=0.7, max_iter=2000, random_state=0):
+        self.section_weight = section_weight
+        self.section_threshold = section_threshold
         self.title_weight = title_weight
         self.theme_weight = theme_weight
         self.temperature = temperature
@@ -108,7 +114,7 @@ class ParagraphClassifier(DefaultsForNewParams, ClassifierMixin, BaseEstimator):
         and towards the area its report's title names, if it names one.
         """
         texts = _texts(X)
-        return self._report_proba(self.transform(texts, headings), headings,
+        return self._report_proba(texts, self.transform(texts, headings), headings,
                                   self._title_theme(texts, reports), reports)
 
     def explain_report(self, X, headings=None, reports=None, top=5):
@@ -117,11 +123,11 @@ class ParagraphClassifier(DefaultsForNewParams, ClassifierMixin, BaseEstimator):
         texts = _texts(X)
         features = self.transform(texts, headings)
         themes = self._title_theme(texts, reports)
-        probabilities = self._report_proba(features, headings, themes, reports)
+        probabilities = self._report_proba(texts, features, headings, themes, reports)
         labels = self.classes_[np.argmax(probabilities, axis=1)] if len(texts) else []
         return probabilities, self._explanations(features, labels, themes, top)
 
-    def _report_proba(self, features, headings, themes, reports):
+    def _report_proba(self, texts, features, headings, themes, reports):
         own = self.linear_.predict_proba(features)
         if own.shape[0] == 0:
             return own
@@ -144,6 +150,11 @@ class ParagraphClassifier(DefaultsForNewParams, ClassifierMixin, BaseEstimator):
                     if heading:
                         combined[position] += self.heading_context_weight * heading_log[heading]
                         weights[position] += self.heading_context_weight
+        if self.section_weight and headings is not None:
+            for position, members in _sections(texts, headings, reports).items():
+                if own[position].max() < self.section_threshold:
+                    combined[position] += self.section_weight * log_own[members].mean(axis=0)
+                    weights[position] += self.section_weight
         # Dividing by the total weight keeps a geometric mean: the argmax is unchanged and the
         # confidence does not grow just because context agreed.
         combined /= weights[:, None]
@@ -207,6 +218,21 @@ class ParagraphClassifier(DefaultsForNewParams, ClassifierMixin, BaseEstimator):
                 terms.sort(key=lambda term: -term[1])
             explanations.append([term for term in terms[:top] if term[1] > 0])
         return explanations
+
+
+def _sections(texts, headings, reports) -> dict:
+    """{position of a heading: positions of the paragraphs directly under it}.  A paragraph is
+    under the nearest paragraph before it, in its report, whose text is its ``heading``."""
+    latest: dict = {}
+    sections: dict = {}
+    for position, (text, heading) in enumerate(zip(texts, headings)):
+        report = None if reports is None else reports[position]
+        if heading:
+            parent = latest.get((report, heading))
+            if parent is not None:
+                sections.setdefault(parent, []).append(position)
+        latest[(report, text.strip(SPACE))] = position
+    return sections
 
 
 def _texts(X):
