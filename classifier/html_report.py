@@ -54,6 +54,7 @@ _KINDS = {
     "lead-cues": ("段首提示词", "the start of the paragraph holds cue words of this area"),
     "heading-cues": ("标题提示词", "the section heading holds cue words of this area"),
     "title": ("报告标题", "the report's title names this area"),
+    "section": ("本节内容", "the paragraphs under this heading are about this area"),
 }
 
 _CSS = """
@@ -222,7 +223,7 @@ def _explanation(explanation) -> str:
         if not term:
             kind, term = "", str(feature)
         mark, title = _KINDS.get(kind, ("", "feature"))
-        if kind.endswith("cues") or kind == "title":  # the term is an area: name it as everywhere else
+        if kind.endswith("cues") or kind in ("title", "section"):  # the term is an area: name it as everywhere else
             term = CHINESE_NAMES.get(term, term)
         kind_html = f'<span class="kind">{_e(mark)}</span>' if mark else ""
         items.append(f'<li title="{_e(title)}">{kind_html}{_e(term)}<span class="w">+{weight:.2f}</span></li>')

@@ -34,9 +34,8 @@ class ParagraphClassifier(DefaultsForNewParams, ClassifierMixin, BaseEstimator):
     word_ngrams, char_ngram_range, heading_weight, min_df : see :class:`ParagraphVectorizer`.
     neighbour_weight, heading_context_weight : how much a paragraph's neighbours and its section
         heading count when paragraphs are read as a report (:meth:`predict_report_proba`).
-    section_weight, section_threshold : how much a heading that is unsure of itself (its own
-        probability below ``section_threshold``) leans towards what the paragraphs directly under
-        it are about; a heading is labelled by its topic, and 一、主要工作情况 names none.
+    section_weight, section_threshold : how much a heading the model is unsure of (its own top
+        probability below ``section_threshold``) leans towards the paragraphs directly under it.
     title_weight, theme_weight : when a report's title names one area (:mod:`theme`), how far the
         title itself and every paragraph of the report lean towards that area (added to the
         log-probabilities; 0 turns it off).
@@ -110,12 +109,13 @@ class ParagraphClassifier(DefaultsForNewParams, ClassifierMixin, BaseEstimator):
 
         A paragraph's label leans towards its neighbours' and its section heading's: the scores
         are a weighted geometric mean of its own probabilities, its neighbours' (within the same
-        report; ``reports`` gives a report id per paragraph, default one report) and its heading's;
-        and towards the area its report's title names, if it names one.
+        report; ``reports`` gives a report id per paragraph, default one report) and its heading's,
+        and for a heading the model is unsure of, the mean of the paragraphs directly under it;
+        then they lean towards the area the report's title names, if it names one.
         """
         texts = _texts(X)
         return self._report_proba(texts, self.transform(texts, headings), headings,
-                                  self._title_theme(texts, reports), reports)
+                                  self._title_theme(texts, reports), reports)[0]
 
     def explain_report(self, X, headings=None, reports=None, top=5):
         """:meth:`predict_report_proba` and, for each paragraph's label, :meth:`explain` with
@@ -123,14 +123,25 @@ class ParagraphClassifier(DefaultsForNewParams, ClassifierMixin, BaseEstimator):
         texts = _texts(X)
         features = self.transform(texts, headings)
         themes = self._title_theme(texts, reports)
-        probabilities = self._report_proba(texts, features, headings, themes, reports)
+        probabilities, leans = self._report_proba(texts, features, headings, themes, reports)
         labels = self.classes_[np.argmax(probabilities, axis=1)] if len(texts) else []
-        return probabilities, self._explanations(features, labels, themes, top)
+        return probabilities, self._explanations(features, labels, themes, top, leans)
+
+    def _section_leans(self, texts, own, headings, reports) -> dict:
+        """{position of a heading whose own top probability is below ``section_threshold``: the
+        mean log-probabilities of the paragraphs directly under it}."""
+        if not self.section_weight or headings is None:
+            return {}
+        log_own = np.log(np.clip(own, 1e-9, None))
+        return {position: log_own[members].mean(axis=0)
+                for position, members in _sections(texts, headings, reports).items()
+                if own[position].max() < self.section_threshold}
 
     def _report_proba(self, texts, features, headings, themes, reports):
+        """(probabilities, :meth:`_section_leans`) of paragraphs read as parts of reports."""
         own = self.linear_.predict_proba(features)
         if own.shape[0] == 0:
-            return own
+            return own, {}
         log_own = np.log(np.clip(own, 1e-9, None))
         combined = log_own.copy()
         weights = np.ones(len(own))
@@ -150,11 +161,10 @@ class ParagraphClassifier(DefaultsForNewParams, ClassifierMixin, BaseEstimator):
                     if heading:
                         combined[position] += self.heading_context_weight * heading_log[heading]
                         weights[position] += self.heading_context_weight
-        if self.section_weight and headings is not None:
-            for position, members in _sections(texts, headings, reports).items():
-                if own[position].max() < self.section_threshold:
-                    combined[position] += self.section_weight * log_own[members].mean(axis=0)
-                    weights[position] += self.section_weight
+        leans = self._section_leans(texts, own, headings, reports)
+        for position, lean in leans.items():
+            combined[position] += self.section_weight * lean
+            weights[position] += self.section_weight
         # Dividing by the total weight keeps a geometric mean: the argmax is unchanged and the
         # confidence does not grow just because context agreed.
         combined /= weights[:, None]
@@ -162,7 +172,7 @@ class ParagraphClassifier(DefaultsForNewParams, ClassifierMixin, BaseEstimator):
         combined /= self.temperature
         combined -= combined.max(axis=1, keepdims=True)
         probabilities = np.exp(combined)
-        return probabilities / probabilities.sum(axis=1, keepdims=True)
+        return probabilities / probabilities.sum(axis=1, keepdims=True), leans
 
     def _title_theme(self, texts, reports):
         """Log-score added to the area each paragraph's report title names."""
@@ -189,16 +199,22 @@ class ParagraphClassifier(DefaultsForNewParams, ClassifierMixin, BaseEstimator):
         Returns lists of (feature, contribution) pairs, largest first; a feature reads
         ``w:词`` (word n-gram), ``c:字`` (characters) or ``h:词`` (heading word).  With
         ``in_report``, paragraphs are read in order as parts of reports (``reports`` as in
-        :meth:`predict_report_proba`), and the lean towards the area the report's title names
-        competes too, as ``title:<area>``.
+        :meth:`predict_report_proba`), and the leans of a report compete too: towards the area the
+        report's title names, as ``title:<area>`` (its weight in log-score), and of a heading the
+        model is unsure of towards the area of the paragraphs under it, as ``section:<area>``
+        (``section_weight``).
         """
-        features = self.transform(X, headings)
+        texts = _texts(X)
+        features = self.transform(texts, headings)
+        own = self.linear_.predict_proba(features)
         if labels is None:
-            labels = self.classes_[np.argmax(self.linear_.predict_proba(features), axis=1)]
-        themes = self._title_theme(_texts(X), reports) if in_report else None
-        return self._explanations(features, labels, themes, top)
+            labels = self.classes_[np.argmax(own, axis=1)]
+        if not in_report:
+            return self._explanations(features, labels, None, top)
+        return self._explanations(features, labels, self._title_theme(texts, reports), top,
+                                  self._section_leans(texts, own, headings, reports))
 
-    def _explanations(self, features, labels, themes, top):
+    def _explanations(self, features, labels, themes, top, leans=None):
         names = self.vectorizer_.feature_names()
         coef = self.linear_.coef_
         if coef.shape[0] == 1:  # two labels: one row of weights for the second
@@ -209,29 +225,32 @@ class ParagraphClassifier(DefaultsForNewParams, ClassifierMixin, BaseEstimator):
             start, end = features.indptr[position], features.indptr[position + 1]
             indices = features.indices[start:end]
             contributions = features.data[start:end] * coef[rows[label], indices]
-            # The ``top`` largest, ties in column order; the title term (if it counts) then takes
-            # its place among them, after features of equal weight.
+            # The ``top`` largest, ties in column order; the report's leans (if they count) then
+            # take their place among them, after features of equal weight.
             order = np.argsort(-contributions, kind="stable")[:top]
             terms = [(str(names[indices[k]]), float(contributions[k])) for k in order]
             if themes is not None and themes[position, rows[label]]:
                 terms.append((f"title:{label}", float(themes[position, rows[label]])))
-                terms.sort(key=lambda term: -term[1])
+            if leans and position in leans and self.classes_[np.argmax(leans[position])] == label:
+                terms.append((f"section:{label}", float(self.section_weight)))
+            terms.sort(key=lambda term: -term[1])
             explanations.append([term for term in terms[:top] if term[1] > 0])
         return explanations
 
 
 def _sections(texts, headings, reports) -> dict:
     """{position of a heading: positions of the paragraphs directly under it}.  A paragraph is
-    under the nearest paragraph before it, in its report, whose text is its ``heading``."""
+    under the nearest paragraph before it, within the same run of report ids, whose text is its
+    ``heading`` (white space around either aside)."""
     latest: dict = {}
     sections: dict = {}
     for position, (text, heading) in enumerate(zip(texts, headings)):
-        report = None if reports is None else reports[position]
-        if heading:
-            parent = latest.get((report, heading))
-            if parent is not None:
-                sections.setdefault(parent, []).append(position)
-        latest[(report, text.strip(SPACE))] = position
+        if reports is not None and position and reports[position] != reports[position - 1]:
+            latest = {}  # a new report: the last one's headings no longer apply
+        parent = latest.get(heading.strip(SPACE)) if heading else None
+        if parent is not None:
+            sections.setdefault(parent, []).append(position)
+        latest[text.strip(SPACE)] = position
     return sections
 
 

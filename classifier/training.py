@@ -114,8 +114,8 @@ def model_card(meta: dict) -> str:
         "- Reading a report: each paragraph's probabilities are combined (weighted geometric mean) with its "
         "neighbours' and its section heading's, so that short items and headings take their section's area; "
         "and when a report's title names one area (社区文化工作总结), the title and, less strongly, every "
-        "paragraph of that report lean towards it (`classifier/theme.py`); a heading unsure of its own area "
-        "(一、主要工作情况) leans towards the paragraphs directly under it.",
+        "paragraph of that report lean towards it (`classifier/theme.py`); a heading the model is unsure of "
+        "(its own top probability below `section_threshold`) leans towards the paragraphs directly under it.",
         "- What each step is worth: `models/EXPERIMENTS.md`.",
         "- Parameters: " + ", ".join(f"`{k}={v!r}`" for k, v in sorted(meta["params"].items())),
         f"- Seed: {meta['seed']}; trained {meta['trained']} with `{meta['command']}`",
