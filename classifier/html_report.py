@@ -223,7 +223,7 @@ def _explanation(explanation) -> str:
         if not term:
             kind, term = "", str(feature)
         mark, title = _KINDS.get(kind, ("", "feature"))
-        if kind.endswith("cues") or kind in ("title", "section"):  # the term is an area: name it as everywhere else
+        if kind.endswith("cues") or kind in ("title", "section"):  # an area: named as everywhere else
             term = CHINESE_NAMES.get(term, term)
         kind_html = f'<span class="kind">{_e(mark)}</span>' if mark else ""
         items.append(f'<li title="{_e(title)}">{kind_html}{_e(term)}<span class="w">+{weight:.2f}</span></li>')

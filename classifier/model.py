@@ -206,7 +206,7 @@ class ParagraphClassifier(DefaultsForNewParams, ClassifierMixin, BaseEstimator):
         """
         texts = _texts(X)
         features = self.transform(texts, headings)
-        own = self.linear_.predict_proba(features)
+        own = self.linear_.predict_proba(features) if labels is None or in_report else None
         if labels is None:
             labels = self.classes_[np.argmax(own, axis=1)]
         if not in_report:
