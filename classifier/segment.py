@@ -14,7 +14,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .blank import LINE_BREAKS
+from .blank import LINE_BREAK as _LINE_BREAK
 from .blank import SPACE as _SPACE
 
 __all__ = ["Paragraph", "segment", "heading_level", "assign_headings", "is_report_title", "display_width",
@@ -37,7 +37,6 @@ ENUMERATOR = re.compile(
 
 _SENTENCE_END = "。！？!?；;"
 _CLOSERS = "”’」』）)》】"
-_LINE_BREAK = re.compile(rf"\r\n|[{LINE_BREAKS}]")
 # A cut inside a line: (1) an enumerator right after a sentence end or a space,
 # (2) a space run after a sentence end, (3) a space run after a short heading (handled in code).
 _ENUM_AFTER_END = re.compile(rf"(?<=[{_SENTENCE_END}])[{_CLOSERS}]?(?=(?:{ENUMERATOR.pattern}))")

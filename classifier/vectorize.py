@@ -14,7 +14,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from .blank import LINE_BREAKS, SPACE
+from .blank import LINE_BREAK, LINE_BREAKS, SPACE
 from .tokenize import tokenize
 
 __all__ = ["ParagraphVectorizer", "lead", "load_cues"]
@@ -24,7 +24,6 @@ _LEAD_END = re.compile(r"[。！？!?；;：:]")
 LEAD_CHARS = 40
 
 
-_LINE_BREAK = re.compile(f"[{LINE_BREAKS}]")
 _WRAP = re.compile(rf"[{SPACE}]*[{LINE_BREAKS}]+[{SPACE}]*")
 
 
@@ -35,7 +34,7 @@ _PLACEHOLDER = re.compile(r"[xX*＊_]{2,}|(?<![A-Za-z])[xX](?![A-Za-z])")
 def unwrap(text: str) -> str:
     """Paragraph text as features see it: hard-wrap line breaks taken out (words run across
     them), full-width forms folded (NFKC), numbers and placeholders (xx, **, ____) made one."""
-    if _LINE_BREAK.search(text):  # rare; a plain search is several times faster than the sub
+    if LINE_BREAK.search(text):  # rare; a plain search is several times faster than the sub
         text = _WRAP.sub("", text)
     text = unicodedata.normalize("NFKC", text)
     return _PLACEHOLDER.sub("某", _DIGITS.sub("0", text))
