@@ -2,13 +2,16 @@
 
 Reports arrive as web copies: one paragraph a line, or many paragraphs run together on one line,
 separated by spaces or only by an enumerator after a sentence end (``…完成。二是…``). A paragraph is
-cut where a person would: at line breaks, before an enumerator that follows a sentence end or a
-space, at white space after a sentence end, and after a short heading followed by white space.
+cut where a person would: at line breaks, before an enumerator that follows a sentence end, at
+white space after a sentence end, before a heading number (一、 （一）) or after the report's
+title, and after a short heading followed by white space; and a stretch longer than any paragraph
+is cut at sentence ends.
 Lines are joined where a copy broke them: hard-wrapped lines of a PDF, and a title broken before
 its last word (某县文化馆二〇二五年度 / 工作总结).
 """
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections import Counter
@@ -37,11 +40,16 @@ ENUMERATOR = re.compile(
 
 _SENTENCE_END = "。！？!?；;"
 _CLOSERS = "”’」』）)》】"
-# A cut inside a line: (1) an enumerator right after a sentence end or a space,
-# (2) a space run after a sentence end, (3) a space run after a short heading (handled in code).
+# A cut inside a line: (1) an enumerator right after a sentence end, (2) a space run after a
+# sentence end, or before a heading number, or after a title or a short heading (in code).
 _ENUM_AFTER_END = re.compile(rf"(?<=[{_SENTENCE_END}])[{_CLOSERS}]?(?=(?:{ENUMERATOR.pattern}))")
 _SPACE_RUN = re.compile(rf"[{_SPACE}]+")
+_OUTLINE_ENUMERATOR = re.compile("|".join(p.pattern for level, p in _LEVELED_ENUMERATORS if level <= 2))
 
+# Longer than any heading or report title: the most of a piece cut rules look at.
+_TAIL_CHARS = 60
+# Longer than any paragraph of the labelled reports (the longest has 780 characters).
+RUN_ON_CHARS = 800
 # A heading is short; body paragraphs that open with an enumerator run on for sentences.
 MAX_HEADING_CHARS = 40
 
@@ -154,6 +162,23 @@ def _join_wrapped(text: str, lines: list, keep=()) -> list:
 _SENTENCE_BREAK = re.compile(r"(?<=[。！？!?])[”’」』）)]?(?=[^\s”’」』）)。！？!?])")
 
 
+# What separates the steps of a web page's breadcrumb trail (首页 > 工作总结 > …).
+_TRAIL = ">›|/"
+
+
+def _title_before(text: str, piece: str, after: int, end: int) -> bool:
+    """Whether the last space-separated chunk of ``piece`` names a report (…工作总结) and is not
+    a step of a breadcrumb trail, and the text from ``after`` is no tail of it (篇1): in a copy
+    run together on one line, the title's end."""
+    chunks = _SPACE_RUN.split(piece.strip(_SPACE))
+    if not is_report_title(chunks[-1]):
+        return False
+    before = "".join(chunks[:-1])
+    next_start = text[after:min(end, after + 6)]  # the next chunk's start: six characters at least
+    return (chunks[-1][0] not in _TRAIL and not (before and before[-1] in _TRAIL)
+            and len(next_start) == 6 and not _SPACE_RUN.search(next_start) and next_start[0] not in _TRAIL)
+
+
 def _cut_line(text: str, start: int, end: int):
     """Yield the paragraph spans of one line (or of hard-wrapped lines joined into one)."""
     cuts = set()
@@ -164,27 +189,45 @@ def _cut_line(text: str, start: int, end: int):
     for match in _ENUM_AFTER_END.finditer(text, start, end):
         if match.end() > start:
             cuts.add((match.end(), match.end()))
+    found_ends = sorted(cut_end for _, cut_end in cuts)
+    last_end = start  # where the last cut at a space run ended
     for match in _SPACE_RUN.finditer(text, start, end):
         before = text[match.start() - 1]
         after_enumerator = ENUMERATOR.match(text, match.end(), end) is not None
-        piece_start = max([c[1] for c in cuts if c[1] <= match.start()] + [start])
-        piece = text[piece_start:match.start()]
+        earlier = bisect.bisect_right(found_ends, match.start())
+        piece_start = max(last_end, found_ends[earlier - 1] if earlier else start)
+        # Only a short piece can be a heading or a title: a long one is not even sliced, which
+        # keeps a long line without paragraph breaks linear.
+        piece = text[piece_start:match.start()] if match.start() - piece_start <= _TAIL_CHARS else ""
         short_heading = heading_level(piece) is not None and ENUMERATOR.match(piece)
         enumerator_only = ENUMERATOR.fullmatch(piece.strip(_SPACE)) is not None
         if enumerator_only:
             continue  # "一、 扎实推进…": the space belongs to the heading
-        if before in _SENTENCE_END + _CLOSERS and (before not in _CLOSERS or
-                                                   text[match.start() - 2] in _SENTENCE_END):
+        tail = text[max(piece_start, match.start() - _TAIL_CHARS):match.start()]
+        if ((before in _SENTENCE_END + _CLOSERS and (before not in _CLOSERS or text[match.start() - 2] in _SENTENCE_END))
+                or (after_enumerator and before in _SENTENCE_END + _CLOSERS + "：:")
+                or _OUTLINE_ENUMERATOR.match(text, match.end(), end)
+                or _title_before(text, tail, match.end(), end)
+                or (short_heading and match.end() < end)):
             cuts.add((match.start(), match.end()))
-        elif after_enumerator and before in _SENTENCE_END + _CLOSERS + "：:":
-            cuts.add((match.start(), match.end()))
-        elif short_heading and match.end() < end:
-            cuts.add((match.start(), match.end()))
+            last_end = match.end()
     pos = start
-    for cut_start, cut_end in sorted(cuts):
+    for cut_start, cut_end in sorted(cuts) + [(end, end)]:
         if cut_start > pos:
-            yield pos, cut_start
+            yield from _sentences_if_run_on(text, pos, cut_start)
         pos = max(pos, cut_end)
+
+
+def _sentences_if_run_on(text: str, start: int, end: int):
+    """The span, or its sentences if it is longer than any paragraph a report holds: a copy that
+    lost its paragraph breaks, which sentences cut where a person would more often than not."""
+    if end - start <= RUN_ON_CHARS:
+        yield start, end
+        return
+    pos = start
+    for match in _SENTENCE_BREAK.finditer(text, start, end):
+        yield pos, match.end()
+        pos = match.end()
     if pos < end:
         yield pos, end
 

@@ -21,3 +21,28 @@ def test_accuracy_experiments_run_and_write_their_table(tmp_path, variant):
     assert len(rows) == 1
     end_to_end = float(rows[0].split("|")[4].split("±")[0])
     assert 0.5 < end_to_end <= 1.0
+
+
+def test_run_together_moves_spans_with_the_text():
+    sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
+    from run_together import run_together
+
+    text = "标题\r\n\r\n  第一段。\n第二段。"
+    joined, offsets = run_together(text, " ")
+    assert joined == "标题 第一段。 第二段。"
+    for part in ("标题", "第一段。", "第二段。"):
+        start = text.index(part)
+        assert joined[offsets[start]:offsets[start + len(part)]] == part
+    assert run_together(text, "")[0] == "标题第一段。第二段。"
+
+
+def test_run_together_benchmark_runs_and_writes_its_table(tmp_path):
+    out = tmp_path / "run_together.md"
+    done = subprocess.run([sys.executable, os.path.join(ROOT, "benchmarks", "run_together.py"),
+                           "--corpus", CORPUS, "--repeats", "1", "--folds", "2", "--out", str(out)],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    rows = {line.split("|")[1].strip(): float(line.split("|")[2]) for line in
+            out.read_text(encoding="utf-8").splitlines() if line.startswith("| line breaks") or line.startswith("| as they")}
+    assert len(rows) == 4
+    assert all(0.5 < score <= 1.0 for score in rows.values())

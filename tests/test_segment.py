@@ -1,7 +1,7 @@
 """Segmentation: run-on lines, headings, boilerplate; spans always index the original text."""
 import pytest
 
-from classifier.segment import assign_headings, heading_level, segment
+from classifier.segment import RUN_ON_CHARS, assign_headings, heading_level, segment
 
 from conftest import DOCS, doc_text
 
@@ -29,6 +29,31 @@ def test_run_on_line_cut_at_space_after_sentence_end_and_after_heading():
     text = "现将工作总结如下。 一、理论学习 全年学习十二次。 二、文明创建 新增文明村三个。"
     assert [p.text for p in spans_hold(text)] == [
         "现将工作总结如下。", "一、理论学习", "全年学习十二次。", "二、文明创建", "新增文明村三个。"]
+
+
+def test_run_on_line_cut_at_space_before_an_outline_heading_and_after_the_title():
+    # A page copied without its line breaks: no sentence end before 一、 or after the title.
+    text = "首页 > 工作总结 > 宣传总结 某镇宣传工作总结 今年以来，我镇扎实推进各项工作 一、理论学习 全年学习十二次。"
+    assert [p.text for p in spans_hold(text)] == [
+        "首页 > 工作总结 > 宣传总结 某镇宣传工作总结", "今年以来，我镇扎实推进各项工作", "一、理论学习", "全年学习十二次。"]
+
+
+@pytest.mark.parametrize("text", [
+    "首页 > 总结范文 > 宣传工作总结",  # a step of a breadcrumb trail
+    "某镇宣传工作总结 篇1",  # the title's own tail
+    "推荐 某镇宣传工作总结 > 正文",
+])
+def test_a_title_in_a_breadcrumb_or_before_its_tail_is_not_cut_off(text):
+    assert [p.text for p in spans_hold(text)] == [text]
+
+
+def test_text_longer_than_any_paragraph_is_cut_at_sentence_ends():
+    sentence = "今年全镇开展理论宣讲和文明创建活动" * 4 + "。"
+    text = sentence * 12  # no line break, space or enumerator to cut at
+    paragraphs = spans_hold(text)
+    assert len(text) > RUN_ON_CHARS
+    assert [p.text for p in paragraphs] == [sentence] * 12
+    assert [p.text for p in spans_hold(sentence * 2)] == [sentence * 2]  # short enough: one paragraph
 
 
 def test_space_inside_an_enumerator_or_a_sentence_is_not_a_cut():
