@@ -44,12 +44,13 @@ _CLOSERS = "”’」』）)》】"
 # sentence end, or before a heading number, or after a title or a short heading (in code).
 _ENUM_AFTER_END = re.compile(rf"(?<=[{_SENTENCE_END}])[{_CLOSERS}]?(?=(?:{ENUMERATOR.pattern}))")
 _SPACE_RUN = re.compile(rf"[{_SPACE}]+")
-_OUTLINE_ENUMERATOR = re.compile("|".join(p.pattern for level, p in _LEVELED_ENUMERATORS if level <= 2))
+# A heading number of the top two levels (一、 （一）), not the first of a list of numbers (一、二等奖).
+_OUTLINE_ENUMERATOR = re.compile(rf"(?:[{_CN_NUM}]{{1,3}}\s*[、．.]|[（(]\s*[{_CN_NUM}]{{1,3}}\s*[）)])(?![{_CN_NUM}\d])")
 
 # Longer than any heading or report title: the most of a piece cut rules look at.
 _TAIL_CHARS = 60
-# Longer than any paragraph of the labelled reports (the longest has 780 characters).
-RUN_ON_CHARS = 800
+# Longer than any paragraph: half again the longest of the labelled reports (780 characters).
+RUN_ON_CHARS = 1200
 # A heading is short; body paragraphs that open with an enumerator run on for sentences.
 MAX_HEADING_CHARS = 40
 
@@ -159,23 +160,33 @@ def _join_wrapped(text: str, lines: list, keep=()) -> list:
     return [tuple(span) for span in joined]
 
 
-_SENTENCE_BREAK = re.compile(r"(?<=[。！？!?])[”’」』）)]?(?=[^\s”’」』）)。！？!?])")
+# After a sentence end, but not after an ASCII ? or ! inside a web address (list?id=1) or English.
+_SENTENCE_BREAK = re.compile(r"(?:(?<=[。！？])|(?<=[!?])(?![\x21-\x7e]))[”’」』）)]?(?=[^\s”’」』）)。！？!?])")
 
 
 # What separates the steps of a web page's breadcrumb trail (首页 > 工作总结 > …).
-_TRAIL = ">›|/"
+_TRAIL = ">›»→＞|/"
 
 
-def _title_before(text: str, piece: str, after: int, end: int) -> bool:
-    """Whether the last space-separated chunk of ``piece`` names a report (…工作总结) and is not
-    a step of a breadcrumb trail, and the text from ``after`` is no tail of it (篇1): in a copy
-    run together on one line, the title's end."""
-    chunks = _SPACE_RUN.split(piece.strip(_SPACE))
-    if not is_report_title(chunks[-1]):
+def _title_before(text: str, piece_start: int, space: int, end: int) -> bool:
+    """Whether the text before the space run at ``space`` ends with a report's title (…工作总结)
+    that is not a step of a breadcrumb trail, and what follows it is at least six characters up to
+    the next space (not a tail like 篇1): in a copy run together on one line, the title's end.
+    The piece looked at starts at ``piece_start``."""
+    title_start = space
+    while title_start > piece_start and text[title_start - 1] not in _SPACE:
+        title_start -= 1
+        if space - title_start > _TAIL_CHARS:
+            return False  # longer than any title
+    title = text[title_start:space]
+    if not is_report_title(title) or any(ch in _TRAIL for ch in title):
         return False
-    before = "".join(chunks[:-1])
-    next_start = text[after:min(end, after + 6)]  # the next chunk's start: six characters at least
-    return (chunks[-1][0] not in _TRAIL and not (before and before[-1] in _TRAIL)
+    previous = title_start  # the last character before the title, past the spaces between
+    while previous > piece_start and text[previous - 1] in _SPACE:
+        previous -= 1
+    after = _SPACE_RUN.match(text, space).end()
+    next_start = text[after:min(end, after + 6)]
+    return ((previous == piece_start or text[previous - 1] not in _TRAIL)
             and len(next_start) == 6 and not _SPACE_RUN.search(next_start) and next_start[0] not in _TRAIL)
 
 
@@ -203,11 +214,10 @@ def _cut_line(text: str, start: int, end: int):
         enumerator_only = ENUMERATOR.fullmatch(piece.strip(_SPACE)) is not None
         if enumerator_only:
             continue  # "一、 扎实推进…": the space belongs to the heading
-        tail = text[max(piece_start, match.start() - _TAIL_CHARS):match.start()]
         if ((before in _SENTENCE_END + _CLOSERS and (before not in _CLOSERS or text[match.start() - 2] in _SENTENCE_END))
                 or (after_enumerator and before in _SENTENCE_END + _CLOSERS + "：:")
                 or _OUTLINE_ENUMERATOR.match(text, match.end(), end)
-                or _title_before(text, tail, match.end(), end)
+                or _title_before(text, piece_start, match.start(), end)
                 or (short_heading and match.end() < end)):
             cuts.add((match.start(), match.end()))
             last_end = match.end()
@@ -226,8 +236,9 @@ def _sentences_if_run_on(text: str, start: int, end: int):
         return
     pos = start
     for match in _SENTENCE_BREAK.finditer(text, start, end):
-        yield pos, match.end()
-        pos = match.end()
+        if match.end() > pos:  # not a sentence end just before ``start``
+            yield pos, match.end()
+            pos = match.end()
     if pos < end:
         yield pos, end
 

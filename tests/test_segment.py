@@ -39,21 +39,47 @@ def test_run_on_line_cut_at_space_before_an_outline_heading_and_after_the_title(
 
 
 @pytest.mark.parametrize("text", [
-    "首页 > 总结范文 > 宣传工作总结",  # a step of a breadcrumb trail
+    "首页 > 总结范文 > 宣传工作总结",
+    "首页 > 某镇宣传工作总结 今年以来我镇扎实推进各项工作",  # the title is a step of the trail
+    "首页 >" + " " * 70 + "某镇宣传工作总结 今年以来我镇扎实推进各项工作",
+    "首页>范文>某镇宣传工作总结 今年以来我镇扎实推进各项工作",
+    "首页 » 范文 » 某镇宣传工作总结 今年以来我镇扎实推进各项工作",
+    "推荐 某镇宣传工作总结 >今年以来我镇扎实推进各项工作",
     "某镇宣传工作总结 篇1",  # the title's own tail
-    "推荐 某镇宣传工作总结 > 正文",
 ])
 def test_a_title_in_a_breadcrumb_or_before_its_tail_is_not_cut_off(text):
     assert [p.text for p in spans_hold(text)] == [text]
 
 
+@pytest.mark.parametrize("text", ["全镇共评出 一、二等奖各三名", "计划于 三、四月份完成", "增长 十.五个百分点"])
+def test_a_space_before_a_list_of_numbers_is_no_cut(text):
+    assert [p.text for p in spans_hold(text)] == [text]
+
+
+def test_a_heading_after_an_enumerator_cut_is_cut_from_its_body():
+    text = "前文已经完成。二、理论学习 全年学习十二次。"
+    assert [p.text for p in spans_hold(text)] == ["前文已经完成。", "二、理论学习", "全年学习十二次。"]
+
+
 def test_text_longer_than_any_paragraph_is_cut_at_sentence_ends():
     sentence = "今年全镇开展理论宣讲和文明创建活动" * 4 + "。"
-    text = sentence * 12  # no line break, space or enumerator to cut at
+    text = sentence * 20  # no line break, space or enumerator to cut at
     paragraphs = spans_hold(text)
     assert len(text) > RUN_ON_CHARS
-    assert [p.text for p in paragraphs] == [sentence] * 12
+    assert [p.text for p in paragraphs] == [sentence] * 20
     assert [p.text for p in spans_hold(sentence * 2)] == [sentence * 2]  # short enough: one paragraph
+
+
+def test_a_long_stretch_right_after_a_sentence_end_gives_no_empty_paragraph():
+    text = "一是开展活动。二是" + "加强理论学习，组织专题宣讲。" * 100
+    paragraphs = spans_hold(text)
+    assert len(paragraphs) > 50 and all(p.text for p in paragraphs)
+
+
+def test_a_question_mark_in_a_web_address_is_no_sentence_end():
+    text = "详见网页 http://example.cn/list?id=12 所列。" + "加强理论学习，组织专题宣讲。" * 100
+    texts = [p.text for p in spans_hold(text)]
+    assert texts[0] == "详见网页 http://example.cn/list?id=12 所列。"
 
 
 def test_space_inside_an_enumerator_or_a_sentence_is_not_a_cut():
