@@ -4,8 +4,8 @@ Reports arrive as web copies: one paragraph a line, or many paragraphs run toget
 separated by spaces or only by an enumerator after a sentence end (``…完成。二是…``). A paragraph is
 cut where a person would: at line breaks, before an enumerator that follows a sentence end, at
 white space after a sentence end, before a heading number (一、 （一）) or after the report's
-title, and after a short heading followed by white space; and a stretch longer than any paragraph
-is cut at sentence ends.
+title, and after a short heading followed by white space; in a long line, around a web page's
+fields (发布时间：… 来源：…); and a stretch longer than any paragraph is cut at sentence ends.
 Lines are joined where a copy broke them: hard-wrapped lines of a PDF, and a title broken before
 its last word (某县文化馆二〇二五年度 / 工作总结).
 """
@@ -164,6 +164,14 @@ def _join_wrapped(text: str, lines: list, keep=()) -> list:
 _SENTENCE_BREAK = re.compile(r"(?:(?<=[。！？])|(?<=[!?])(?![\x21-\x7e]))[”’」』）)]?(?=[^\s”’」』）)。！？!?])")
 
 
+# A web page's fields around a copied report (发布时间：…), and the date (and time) that ends one.
+_PAGE_FIELD = re.compile(r"(?:发布时间|更新时间|时间|来源|作者|浏览|点击|热度|栏目|查看人数|发布部门|字数)\s*[:：]")
+# A line of a page's fields alone is shorter: a longer one holds the report run in after them.
+_FIELDS_LINE_CHARS = 200
+_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
+_DATE_TIME_END = re.compile(rf"\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}(?:\s{{1,3}}{_TIME.pattern})?$")
+
+
 # What separates the steps of a web page's breadcrumb trail (首页 > 工作总结 > …).
 _TRAIL = ">›»→＞|/"
 
@@ -173,21 +181,45 @@ def _title_before(text: str, piece_start: int, space: int, end: int) -> bool:
     that is not a step of a breadcrumb trail, and what follows it is at least six characters up to
     the next space (not a tail like 篇1): in a copy run together on one line, the title's end.
     The piece looked at starts at ``piece_start``."""
-    title_start = space
-    while title_start > piece_start and text[title_start - 1] not in _SPACE:
-        title_start -= 1
-        if space - title_start > _TAIL_CHARS:
-            return False  # longer than any title
-    title = text[title_start:space]
+    title_start = _chunk_start(text, piece_start, space)
+    title = text[title_start:space] if title_start is not None else ""
     if not is_report_title(title) or any(ch in _TRAIL for ch in title):
         return False
     previous = title_start  # the last character before the title, past the spaces between
     while previous > piece_start and text[previous - 1] in _SPACE:
         previous -= 1
-    after = _SPACE_RUN.match(text, space).end()
-    next_start = text[after:min(end, after + 6)]
     return ((previous == piece_start or text[previous - 1] not in _TRAIL)
-            and len(next_start) == 6 and not _SPACE_RUN.search(next_start) and next_start[0] not in _TRAIL)
+            and _long_chunk_at(text, _SPACE_RUN.match(text, space).end(), end))
+
+
+def _chunk_start(text: str, piece_start: int, space: int):
+    """Where the chunk of text that ends at ``space`` starts (after a space or at ``piece_start``),
+    or None if it is longer than any title or field."""
+    start = space
+    while start > piece_start and text[start - 1] not in _SPACE:
+        start -= 1
+        if space - start > _TAIL_CHARS:
+            return None
+    return start
+
+
+def _long_chunk_at(text: str, start: int, end: int) -> bool:
+    """Whether six characters or more, no trail step, follow ``start`` before a space or ``end``."""
+    chunk_start = text[start:min(end, start + 6)]
+    return len(chunk_start) == 6 and not _SPACE_RUN.search(chunk_start) and chunk_start[0] not in _TRAIL
+
+
+def _page_field_edge(text: str, piece_start: int, space_run, end: int) -> bool:
+    """Whether the ``space_run`` match starts a web page's field (来源：…), or ends one (a field, or
+    a date and time that no time follows) before more than a few characters."""
+    space, after = space_run.start(), space_run.end()
+    if _PAGE_FIELD.match(text, after, end):
+        return True
+    chunk_start = _chunk_start(text, piece_start, space)
+    ends_field = chunk_start is not None and (
+        _PAGE_FIELD.match(text, chunk_start, space) is not None
+        or _DATE_TIME_END.search(text, max(piece_start, space - 25), space) is not None)
+    return ends_field and not _TIME.match(text, after, end) and _long_chunk_at(text, after, end)
 
 
 def _cut_line(text: str, start: int, end: int):
@@ -218,6 +250,7 @@ def _cut_line(text: str, start: int, end: int):
                 or (after_enumerator and before in _SENTENCE_END + _CLOSERS + "：:")
                 or _OUTLINE_ENUMERATOR.match(text, match.end(), end)
                 or _title_before(text, piece_start, match.start(), end)
+                or (end - start > _FIELDS_LINE_CHARS and _page_field_edge(text, piece_start, match, end))
                 or (short_heading and match.end() < end)):
             cuts.add((match.start(), match.end()))
             last_end = match.end()

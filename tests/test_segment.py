@@ -82,6 +82,18 @@ def test_a_question_mark_in_a_web_address_is_no_sentence_end():
     assert texts[0] == "详见网页 http://example.cn/list?id=12 所列。"
 
 
+def test_a_web_pages_fields_run_into_a_long_line_are_cut_off():
+    body = "今年以来，我镇扎实推进各项工作，组织党委中心组专题学习十二次。" * 8
+    text = "首页 > 工作总结 某镇宣传工作总结 发布时间:2025-12-01 09:30:00 来源:网友投稿 " + body
+    assert [p.text for p in spans_hold(text)][:4] == [
+        "首页 > 工作总结 某镇宣传工作总结", "发布时间:2025-12-01 09:30:00", "来源:网友投稿", body]
+
+
+def test_a_line_of_a_web_pages_fields_alone_stays_whole():
+    text = "发布时间:2025-12-01 09:30:00 来源:网友投稿 浏览:51"
+    assert [p.text for p in spans_hold(text)] == [text]
+
+
 def test_space_inside_an_enumerator_or_a_sentence_is_not_a_cut():
     text = "一、 扎实推进文明创建\n开展 2025年“文明家庭”评选，共评出20户。"
     assert [p.text for p in spans_hold(text)] == ["一、 扎实推进文明创建", "开展 2025年“文明家庭”评选，共评出20户。"]
