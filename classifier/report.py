@@ -109,8 +109,6 @@ def label_reports(model, reports, explain: int = 0, jobs: int = 1, progress=None
         scored = (_score(model, chunk, explain) for chunk in chunks)
     rows = deque()  # (probabilities, best, explanation) of paragraphs scored and not yet placed
     results = []
-    # Closed on the way out, whatever stops the loop (Ctrl-C in ``progress``, an error): the
-    # workers of ``jobs`` > 1 stop then, not when the generator is collected.
 
     def place():
         """Make the reports whose paragraphs are all scored (reports with none, too)."""
@@ -124,6 +122,8 @@ def label_reports(model, reports, explain: int = 0, jobs: int = 1, progress=None
             if progress:
                 progress(len(results))
 
+    # Closed on the way out, whatever stops the loop (Ctrl-C in ``progress``, an error): the
+    # workers of ``jobs`` > 1 stop then, not when the generator is collected.
     with contextlib.closing(scored):
         for probabilities, explanations in scored:
             best = probabilities.argmax(axis=1)

@@ -24,12 +24,14 @@ __all__ = ["Paragraph", "segment", "heading_level", "assign_headings", "is_repor
            "ENUMERATOR"]
 
 _CN_NUM = "一二三四五六七八九十"
+_TOP_NUMBER = rf"[{_CN_NUM}]{{1,3}}\s*[、．.]"  # 一、
+_SECOND_NUMBER = rf"[（(]\s*[{_CN_NUM}]{{1,3}}\s*[）)]"  # （一）
 # Enumerators that open a paragraph, by outline level (1 is the top).  ``一是`` items are body
 # text, not headings, so they carry no level.
 _LEVELED_ENUMERATORS = [
-    (1, re.compile(rf"[{_CN_NUM}]{{1,3}}\s*[、．.]")),
+    (1, re.compile(_TOP_NUMBER)),
     (1, re.compile(rf"第[{_CN_NUM}]{{1,3}}(?:部分|章|节)")),
-    (2, re.compile(rf"[（(]\s*[{_CN_NUM}]{{1,3}}\s*[）)]")),
+    (2, re.compile(_SECOND_NUMBER)),
     (3, re.compile(r"\d{1,2}\s*[、．]|\d{1,2}\.(?!\d)")),
     (4, re.compile(r"[（(]\s*\d{1,2}\s*[）)]|[①-⑳]")),
 ]
@@ -45,7 +47,7 @@ _CLOSERS = "”’」』）)》】"
 _ENUM_AFTER_END = re.compile(rf"(?<=[{_SENTENCE_END}])[{_CLOSERS}]?(?=(?:{ENUMERATOR.pattern}))")
 _SPACE_RUN = re.compile(rf"[{_SPACE}]+")
 # A heading number of the top two levels (一、 （一）), not the first of a list of numbers (一、二等奖).
-_OUTLINE_ENUMERATOR = re.compile(rf"(?:[{_CN_NUM}]{{1,3}}\s*[、．.]|[（(]\s*[{_CN_NUM}]{{1,3}}\s*[）)])(?![{_CN_NUM}\d])")
+_OUTLINE_ENUMERATOR = re.compile(rf"(?:{_TOP_NUMBER}|{_SECOND_NUMBER})(?![{_CN_NUM}\d])")
 
 # Longer than any heading or report title: the most of a piece cut rules look at.
 _TAIL_CHARS = 60
@@ -176,11 +178,12 @@ _DATE_TIME_END = re.compile(rf"\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}(?:\s{{1,3}}{_
 _TRAIL = ">›»→＞|/"
 
 
-def _title_before(text: str, piece_start: int, space: int, end: int) -> bool:
-    """Whether the text before the space run at ``space`` ends with a report's title (…工作总结)
+def _title_before(text: str, piece_start: int, space_run, end: int) -> bool:
+    """Whether the text before the ``space_run`` match ends with a report's title (…工作总结)
     that is not a step of a breadcrumb trail, and what follows it is at least six characters up to
     the next space (not a tail like 篇1): in a copy run together on one line, the title's end.
     The piece looked at starts at ``piece_start``."""
+    space = space_run.start()
     title_start = _chunk_start(text, piece_start, space)
     title = text[title_start:space] if title_start is not None else ""
     if not is_report_title(title) or any(ch in _TRAIL for ch in title):
@@ -189,7 +192,7 @@ def _title_before(text: str, piece_start: int, space: int, end: int) -> bool:
     while previous > piece_start and text[previous - 1] in _SPACE:
         previous -= 1
     return ((previous == piece_start or text[previous - 1] not in _TRAIL)
-            and _long_chunk_at(text, _SPACE_RUN.match(text, space).end(), end))
+            and _long_chunk_at(text, space_run.end(), end))
 
 
 def _chunk_start(text: str, piece_start: int, space: int):
@@ -249,7 +252,7 @@ def _cut_line(text: str, start: int, end: int):
         if ((before in _SENTENCE_END + _CLOSERS and (before not in _CLOSERS or text[match.start() - 2] in _SENTENCE_END))
                 or (after_enumerator and before in _SENTENCE_END + _CLOSERS + "：:")
                 or _OUTLINE_ENUMERATOR.match(text, match.end(), end)
-                or _title_before(text, piece_start, match.start(), end)
+                or _title_before(text, piece_start, match, end)
                 or (end - start > _FIELDS_LINE_CHARS and _page_field_edge(text, piece_start, match, end))
                 or (short_heading and match.end() < end)):
             cuts.add((match.start(), match.end()))
