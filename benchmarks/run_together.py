@@ -13,23 +13,18 @@ run-together copy of a web page.
 """
 from __future__ import annotations
 
-import argparse
 import os
 import re
-import sys
 import tempfile
 import time
 from datetime import date
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
+from cv_bench import SHARED, cv_parser, read_corpus, runs_text, write_table
 
-from classifier.evaluate import cross_validate  # noqa: E402
-from classifier.model import ParagraphClassifier  # noqa: E402
-from classifier.read import read_document  # noqa: E402
-from classifier.training import load_training_data  # noqa: E402
+from classifier.evaluate import cross_validate
+from classifier.model import ParagraphClassifier
+from classifier.read import read_document
 
-SHARED = os.path.join(os.path.dirname(ROOT), "shared", "corpus")
 SEPARATORS = [("as they are", None), ("line breaks removed", ""), ("line breaks → a space", " "),
               ("line breaks → two ideographic spaces", "\u3000\u3000")]
 # A run of line breaks and the blank space on either side of it.
@@ -72,16 +67,11 @@ def rewritten_corpus(data, docs_dir: str, separator: str, out_dir: str):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", default=SHARED, help="folder with labels.jsonl and docs/")
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--corrections", default=os.path.join(ROOT, "models", "corrections.jsonl"),
-                        help="label corrections to apply, as training applies them ('' for none)")
-    parser.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "out", "run_together.md"))
+    parser = cv_parser(__doc__.splitlines()[0], "run_together.md")
+    parser.add_argument("--corpus", default=os.path.join(SHARED, "corpus"), help="folder with labels.jsonl and docs/")
     args = parser.parse_args(argv)
 
-    data, _ = load_training_data([os.path.join(args.corpus, "labels.jsonl")], corrections=args.corrections or None)
+    data = read_corpus(args.corpus, args.corrections)
     docs_dir = os.path.join(args.corpus, "docs")
     lines = [
         "# End to end on reports run together on one line",
@@ -99,13 +89,10 @@ def main(argv=None):
             result = cross_validate(ParagraphClassifier, version, folds=args.folds, repeats=args.repeats,
                                     docs_dir=docs_dir if separator is None else folder)
         e2e = result["end_to_end"]
-        runs = ", ".join(f"{run:.3f}" for run in e2e["macro_f1_runs"])
+        runs = runs_text(e2e)
         lines.append(f"| {name} | {e2e['macro_f1']:.3f} | {runs} |")
         print(f"{name:40} end-to-end {e2e['macro_f1']:.4f}  ({runs})  {time.time() - started:.0f}s", flush=True)
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    with open(args.out, "w", encoding="utf-8") as handle:
-        handle.write("\n".join(lines) + "\n")
-    print(f"wrote {args.out}")
+    write_table(args.out, lines)
 
 
 if __name__ == "__main__":

@@ -46,3 +46,34 @@ def test_run_together_benchmark_runs_and_writes_its_table(tmp_path):
             out.read_text(encoding="utf-8").splitlines() if line.startswith("| line breaks") or line.startswith("| as they")}
     assert len(rows) == 4
     assert all(0.5 < score <= 1.0 for score in rows.values())
+
+
+def test_baseline_keywords_come_from_the_guides_cue_column():
+    sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
+    from baselines import KeywordCount, guide_cues
+
+    guide = "\n".join([
+        "| id | 中文 | what | typical cues |",
+        "|---|---|---|---|",
+        "| `theory` | 理论 | study | 中心组学习, 读原著/学原文, 课 |",
+        "| `media` | 新闻 | news | 新闻报道, 稿件/刊发 |",
+        "| `other` | 其他 | rest | 下载, 上一篇 |",
+        "| not a row | `media` | 报道 | 刊发 |",
+    ])
+    cues = guide_cues(guide)
+    assert cues == {"theory": ["中心组学习", "读原著", "学原文"], "media": ["新闻报道", "稿件", "刊发"]}
+    model = KeywordCount(cues).fit(["甲", "乙", "丙"], ["theory", "media", "other"])
+    assert list(model.predict_report(["今天刊发稿件两篇，读原著一本。", "食堂开饭。"])) == ["media", "other"]
+
+
+def test_baselines_benchmark_runs_and_writes_its_table(tmp_path):
+    out = tmp_path / "baselines.md"
+    done = subprocess.run([sys.executable, os.path.join(ROOT, "benchmarks", "baselines.py"),
+                           "--shared", os.path.dirname(CORPUS), "--repeats", "1", "--folds", "2",
+                           "--out", str(out)], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    rows = {line.split("|")[1].strip(): float(line.split("|")[2]) for line in
+            out.read_text(encoding="utf-8").splitlines()[6:] if line.startswith("| ")}
+    assert len(rows) == 4
+    assert all(0.3 < score <= 1.0 for score in rows.values())
+    assert rows["the default model"] > rows["keyword counting (the guide's typical cues)"]
