@@ -77,9 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
                           help="instead of scoring a model, cross-validate a new one on DATA, grouped by doc")
     evaluate.add_argument("--docs", help="with --cv: folder of the documents DATA's spans refer to")
     evaluate.add_argument("--corrections", help="with --cv: label corrections to apply first")
-    evaluate.add_argument("--folds", type=_folds, default=5, help="with --cv: folds (default 5)")
-    evaluate.add_argument("--repeats", type=_positive_int, default=3, help="with --cv: repeats (default 3)")
-    evaluate.add_argument("--seed", type=int, default=0, help="with --cv: random seed (default 0)")
+    # No defaults here: the command refuses these options without --cv, and fills them in with it.
+    evaluate.add_argument("--folds", type=_folds, help="with --cv: folds (default 5)")
+    evaluate.add_argument("--repeats", type=_positive_int, help="with --cv: repeats (default 3)")
+    evaluate.add_argument("--seed", type=int, help="with --cv: random seed (default 0)")
     evaluate.add_argument("--format", choices=("table", "json"), default="table")
     return parser
 

@@ -115,6 +115,9 @@ def _cross_validate(data, args):
     if args.docs and any(span is None for span in data.spans):
         print("note: --docs ignored: the data gives no start/end spans, so no end-to-end scores",
               file=sys.stderr)
+    if any(doc is None for doc in data.docs):
+        print("note: paragraphs without a doc are held out one by one; paragraphs of one report share "
+              "names and phrases, so give each its doc or the scores come out too high", file=sys.stderr)
     try:
         return cross_validate(lambda: ParagraphClassifier(random_state=args.seed), data, folds=args.folds,
                               repeats=args.repeats, seed=args.seed, docs_dir=args.docs, dedupe=False)
@@ -139,13 +142,24 @@ def train(args) -> int:
     labels = tuple(x.strip() for x in args.labels.split(",") if x.strip()) if args.labels else None
     if args.card and os.path.abspath(args.card) == os.path.abspath(args.out):
         raise InputError(args.card, "is also the --out model file: give the card another name")
+    inputs = args.data + ([args.corrections] if args.corrections else [])
     for path in [args.out] + ([args.card] if args.card else []):
         check_writable(path, args.force)
+        if any(_same_file(path, given) for given in inputs):
+            raise InputError(path, "is one of the input files: write the model and card elsewhere")
     data, info = load_training_data(args.data, labels=labels, corrections=args.corrections)
     if len(set(data.labels)) < 2:
         raise InputError(args.data[0], "training needs at least two different labels")
     if labels is None and not set(data.labels) <= set(DEFAULT_LABELS):
         print(f"note: training on your own label set: {', '.join(sorted(set(data.labels)))}", file=sys.stderr)
+    unused = [label for label in labels or () if label not in set(data.labels)]
+    if unused:
+        print(f"warning: no paragraph is labelled {', '.join(unused)}: the model cannot give "
+              f"{'that label' if len(unused) == 1 else 'those labels'}", file=sys.stderr)
+    if info["corrections_unmatched"]:
+        shown = ", ".join(info["corrections_unmatched"][:5]) + (", …" if len(info["corrections_unmatched"]) > 5 else "")
+        print(f"warning: {args.corrections}: {len(info['corrections_unmatched'])} correction(s) name no "
+              f"paragraph of the data: {shown}", file=sys.stderr)
     print(f"training on {info['paragraphs']} paragraphs ({info['duplicates_dropped']} repeats dropped, "
           f"{info['corrections_applied']} corrections applied) from {info['documents']} documents",
           file=sys.stderr)
@@ -156,7 +170,10 @@ def train(args) -> int:
         else:
             cv = _cross_validate(data, args)
             _print_cv(cv, sys.stdout)
-    model = fit(data, seed=args.seed)
+    try:
+        model = fit(data, seed=args.seed)
+    except ValueError as err:  # data the model cannot learn from (too little text)
+        raise InputError(args.data[0], str(err)) from None
     meta = metadata(model, info, cv, args.seed, "python -m classifier " + " ".join(sys.argv[1:]))
     save_model(model, args.out, meta, force=args.force)
     print(f"wrote model to {args.out}", file=sys.stderr)
@@ -167,12 +184,32 @@ def train(args) -> int:
     return 0
 
 
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet)
+        return False
+
+
+_CV_ONLY = ("docs", "corrections", "folds", "repeats", "seed")
+
+
 def evaluate(args) -> int:
     from .data import read_labelled
     from .evaluate import scores
     from .training import load_training_data
 
+    # Options that do nothing in the chosen mode are refused rather than silently ignored.
+    if args.cv and args.model:
+        raise InputError("--model", "is not used with --cv, which trains new models on DATA's folds")
+    if not args.cv:
+        given = [f"--{name}" for name in _CV_ONLY if getattr(args, name) is not None]
+        if given:
+            raise InputError(given[0], "works only with --cv (cross-validation of a new model)")
     if args.cv:
+        args.folds = 5 if args.folds is None else args.folds
+        args.repeats = 3 if args.repeats is None else args.repeats
+        args.seed = 0 if args.seed is None else args.seed
         data, _ = load_training_data([args.data], corrections=args.corrections)
         result = _cross_validate(data, args)
         if args.format == "json":
@@ -180,11 +217,15 @@ def evaluate(args) -> int:
         else:
             _print_cv(result, sys.stdout)
         return 0
-    from .model import load_model
+    from .model import load_model_with_metadata
 
-    model = load_model(args.model)
+    model, meta = load_model_with_metadata(args.model)
     labels = [str(c) for c in model.classes_]
     data = read_labelled(args.data, labels=labels)
+    trained_on = set(((meta or {}).get("data") or {}).get("files", {}).values())
+    if trained_on & set(data.sources.values()):
+        print(f"note: {args.data} is the model's own training data: these scores say how well it fits "
+              "that data, not how it does on new reports (use --cv for that)", file=sys.stderr)
     result = scores(data.labels, model.predict(data.texts, headings=data.headings), labels)
     if args.format == "json":
         print(json.dumps(result, ensure_ascii=False, indent=2))

@@ -23,6 +23,7 @@ __all__ = ["LabelledData", "read_labelled", "read_corrections", "apply_correctio
 
 
 _FIELDS = ("texts", "labels", "docs", "headings", "ids", "spans")
+_SUPPORTED_DATA = "labelled paragraphs are JSON Lines or CSV text (UTF-8, GB18030/GBK, UTF-16)"
 
 
 @dataclass
@@ -105,7 +106,7 @@ def read_labelled(path: str, labels=None) -> LabelledData:
     ``labels``, when given, is the allowed label set: any other label is an error.
     """
     raw = _read_file(path)
-    text, _ = decode(raw, path)
+    text, _ = decode(raw, path, _SUPPORTED_DATA)
     if not text.strip():
         raise InputError(path, "is empty")
     rows = _rows_jsonl(text, path) if _is_jsonl(path, text) else _rows_csv(text, path)
@@ -168,7 +169,7 @@ def read_corrections(path: str, labels=None) -> Corrections:
     corrections = Corrections()
     raw = _read_file(path)
     corrections.sha256 = hashlib.sha256(raw).hexdigest()
-    text, _ = decode(raw, path)
+    text, _ = decode(raw, path, _SUPPORTED_DATA)
     for number, row in _rows_jsonl(text, path):
         try:
             key, label = (str(row["doc"]), int(row["i"])), str(row["label"])
@@ -209,22 +210,32 @@ def deduplicate(data: LabelledData) -> LabelledData:
 
 def report_groups(data: LabelledData) -> list:
     """A group id per paragraph for grouped cross-validation: its ``doc``, split where a ``doc``
-    holds several reports pasted together (a new report starts at a title line)."""
-    groups = []
-    part = {}
-    part_size = 0
-    previous_doc = object()
-    for position, (text, doc) in enumerate(zip(data.texts, data.docs)):
-        if doc is None:
-            groups.append(f"#{position}")  # no doc given: each paragraph stands alone
-            continue
-        if doc != previous_doc:
-            part[doc] = part.get(doc, -1) + 1
-            part_size = 0
-        elif part_size >= 3 and is_report_title(text):
-            part[doc] += 1
-            part_size = 0
-        previous_doc = doc
-        part_size += 1
-        groups.append(f"{doc}#{part[doc]}")
+    holds several reports pasted together (a new report starts at a title line).  Titles are looked
+    for in the doc's reading order (its spans or ``i`` where given, else its lines, when they come
+    together); a doc whose paragraphs are scattered without either stays one group."""
+    groups = [f"#{position}" for position in range(len(data))]  # no doc: each paragraph alone
+    members = {}
+    for position, doc in enumerate(data.docs):
+        if doc is not None:
+            members.setdefault(doc, []).append(position)
+    for doc, positions in members.items():
+        places = [_reading_place(data, doc, position) for position in positions]
+        if None not in places:
+            positions = [position for _, position in sorted(zip(places, positions))]
+        in_order = None not in places or positions[-1] - positions[0] + 1 == len(positions)
+        part = part_size = 0
+        for position in positions:
+            if in_order and part_size >= 3 and is_report_title(data.texts[position]):
+                part += 1
+                part_size = 0
+            part_size += 1
+            groups[position] = f"{doc}#{part}"
     return groups
+
+
+def _reading_place(data: LabelledData, doc, position):
+    """Where a paragraph sits in its doc: its span's start, else its ``i``, else None."""
+    if data.spans[position] is not None:
+        return data.spans[position][0]
+    source, index = data.ids[position]
+    return index if source == doc else None

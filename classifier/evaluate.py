@@ -140,6 +140,9 @@ def cross_validate(make_model, data: LabelledData, folds=5, repeats=3, seed=0, d
         para_confidence = [0.0] * len(data)
         e2e_pred = [None] * len(data)
         for fold, (train, test) in enumerate(_fold_splits(groups, folds, repeat, seed)):
+            if len({data.labels[position] for position in train}) < 2:
+                raise ValueError("a fold would train on one label only: the data needs more reports "
+                                 "(docs) of each label")
             test_data = data.subset(test)
             model, probabilities = fit_and_read(make_model, data.subset(train), test_data,
                                                 [groups[position] for position in test])
@@ -165,7 +168,7 @@ def cross_validate(make_model, data: LabelledData, folds=5, repeats=3, seed=0, d
     return {
         "paragraph": _pool(paragraph_runs),
         "end_to_end": _pool(end_to_end_runs) if end_to_end_runs else None,
-        "folds": folds,
+        "folds": min(folds, len(set(groups))),  # what _fold_splits uses
         "repeats": repeats,
         "groups": len(set(groups)),
         "n": len(data),

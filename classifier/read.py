@@ -75,12 +75,13 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
     return (best[1], best[2]) if best else None
 
 
-def decode(data: bytes, source: str = "<bytes>") -> tuple[str, str]:
+def decode(data: bytes, source: str = "<bytes>", supported: str = _SUPPORTED) -> tuple[str, str]:
     """Decode a text file's bytes, detecting the encoding; return (text, encoding name).
 
     Tried in order: a byte-order mark, UTF-16 without one (when the data holds NUL bytes, which
     UTF-8 and GB18030 text never does), UTF-8, then GB18030 (a superset of GBK and GB2312, what
-    Chinese Windows saves as "ANSI").  Binary data is refused.
+    Chinese Windows saves as "ANSI").  Binary data is refused, its message ending with
+    ``supported``: what the caller reads.
     """
     if not data:
         raise InputError(source, "is empty")
@@ -95,10 +96,10 @@ def decode(data: bytes, source: str = "<bytes>") -> tuple[str, str]:
         utf16 = _utf16_without_bom(data)
         if utf16:
             return utf16
-        raise InputError(source, "is a binary file, not text; " + _SUPPORTED)
+        raise InputError(source, "is a binary file, not text; " + supported)
     controls = sum(1 for b in head if b in _BINARY_CONTROLS)
     if controls > len(head) * 0.01:
-        raise InputError(source, "is a binary file, not text; " + _SUPPORTED)
+        raise InputError(source, "is a binary file, not text; " + supported)
     for encoding in ("utf-8", "gb18030"):
         try:
             return data.decode(encoding), encoding

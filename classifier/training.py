@@ -14,16 +14,20 @@ __all__ = ["load_training_data", "train", "model_card"]
 def load_training_data(paths, labels=None, corrections=None):
     """Read and join labelled files, apply corrections, drop repeated paragraphs.
 
-    Returns (data, info) where info records the files' SHA-256, counts and corrections applied.
+    Returns (data, info) where info records the files' SHA-256, counts, corrections applied and
+    those that name no paragraph of the data (``doc#i``).
     """
     data = LabelledData()
     for path in paths:
         data.extend(read_labelled(path, labels=labels))
     digests = dict(data.sources)
-    corrected = 0
+    corrected, unmatched = 0, []
     if corrections:
-        applied = read_corrections(corrections, labels=labels)
+        # A label neither the data nor the guide has is more likely a typo than a new area.
+        applied = read_corrections(corrections, labels=labels or sorted(set(data.labels) | set(DEFAULT_LABELS)))
         corrected = apply_corrections(data, applied)
+        present = set(data.ids)
+        unmatched = [key for key in applied if key not in present]
         digests[corrections] = applied.sha256
     read_count = len(data)
     data = deduplicate(data)
@@ -33,6 +37,7 @@ def load_training_data(paths, labels=None, corrections=None):
         "paragraphs": len(data),
         "duplicates_dropped": read_count - len(data),
         "corrections_applied": corrected,
+        "corrections_unmatched": [f"{doc}#{i}" for doc, i in unmatched],
         "documents": len({d for d in data.docs if d is not None}),
         "reports": len(set(report_groups(data))),
         "label_counts": {label: data.labels.count(label) for label in sorted(set(data.labels))},

@@ -154,7 +154,11 @@ class ParagraphVectorizer(DefaultsForNewParams, TransformerMixin, BaseEstimator)
         texts = [unwrap(t) for t in texts]
         headings = list(headings) if headings is not None else [None] * len(texts)
         self.words_ = self._words()
-        blocks = [self.words_.fit_transform(self._word_grams(texts))]
+        try:
+            blocks = [self.words_.fit_transform(self._word_grams(texts))]
+        except ValueError:  # scikit-learn's "no terms remain" names a parameter users never set
+            raise ValueError(f"too little text to learn from: no word occurs in {self.min_df} or more "
+                             f"of the {len(texts)} paragraphs") from None
         if self.char_ngram_range:
             self.chars_ = TfidfVectorizer(analyzer="char", ngram_range=tuple(self.char_ngram_range),
                                           min_df=self.min_df, sublinear_tf=self.sublinear_tf,

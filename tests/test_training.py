@@ -248,3 +248,88 @@ def test_the_readme_quotes_the_model_cards_scores():
     paragraph, end_to_end = re.findall(r"\| \*\*macro\*\* \| \| \| \*\*(0\.\d+)\*\* \|", card)
     assert f"end-to-end macro-F1 **{end_to_end}**" in readme.replace("\n", " ")
     assert f"{paragraph} on the labelled paragraphs as they are" in readme.replace("\n", " ")
+
+
+def test_report_groups_follow_the_doc_whatever_the_line_order():
+    import random
+
+    from classifier.data import LabelledData, report_groups
+
+    # Doc "p" holds two pasted reports (a title after four paragraphs); "q" and "r" one each.
+    rows = ([("p", i, text) for i, text in enumerate(
+        ["某镇2023年宣传思想工作总结", "组织读书会。", "开展消防演练。", "检查消防设施。",
+         "某校宣传工作计划", "举办读书沙龙。", "组织安全培训。", "排查安全隐患。"])]
+        + [("q", i, f"第{i}段。") for i in range(3)] + [("r", i, f"其{i}段。") for i in range(3)])
+
+    def data_of(rows, with_i):
+        return LabelledData(texts=[t for _, _, t in rows], labels=["x"] * len(rows), docs=[d for d, _, _ in rows],
+                            headings=[None] * len(rows), ids=[(d, i) if with_i else ("f.jsonl", n)
+                                                               for n, (d, i, _) in enumerate(rows)],
+                            spans=[None] * len(rows))
+
+    def parts(data):
+        groups = report_groups(data)
+        return {frozenset(t for t, g in zip(data.texts, groups) if g == group) for group in set(groups)}
+
+    in_order = parts(data_of(rows, with_i=False))
+    assert len(in_order) == 4  # p's two reports, q, r
+    shuffled = rows[:]
+    random.Random(3).shuffle(shuffled)
+    assert parts(data_of(shuffled, with_i=True)) == in_order  # i gives the reading order back
+    # Without i, a scattered doc cannot be read in order: it stays one group, never several.
+    assert len(parts(data_of(shuffled, with_i=False))) == 3
+
+
+def test_train_protects_its_inputs_and_explains_data_it_cannot_use(tmp_path):
+    data = tmp_path / "own.jsonl"
+    write_jsonl(data, OWN)
+    before = data.read_bytes()
+    _one_line_error(run_cli("train", str(data), "--out", str(data), "--force"), str(data), "input files")
+    assert data.read_bytes() == before
+    tiny = tmp_path / "tiny.jsonl"
+    write_jsonl(tiny, [("篮球", "sport", None), ("足球", "sport", None), ("医院", "health", None),
+                       ("体检", "health", None)])
+    result = run_cli("train", str(tiny), "--out", str(tmp_path / "m.joblib"), "--repeats", "0")
+    assert result.returncode == 2 and "Traceback" not in result.stderr and "min_df" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].endswith("too little text to learn from: no word occurs in 2 "
+                                                           "or more of the 4 paragraphs")
+    # A label set naming a label no paragraph has: trained, with a warning.
+    result = run_cli("train", str(data), "--out", str(tmp_path / "m.joblib"), "--labels", "reading,safety,music",
+                     "--repeats", "0")
+    assert result.returncode == 0 and "no paragraph is labelled music" in result.stderr
+
+
+def test_corrections_must_use_the_datas_labels_and_name_its_paragraphs(tmp_path):
+    data = tmp_path / "own.jsonl"
+    data.write_text("".join(json.dumps({"text": t, "label": l, "doc": d, "i": n}, ensure_ascii=False) + "\n"
+                            for n, (t, l, d) in enumerate(OWN)), encoding="utf-8")
+    fix = tmp_path / "fix.jsonl"
+    fix.write_text('{"doc": "a", "i": 0, "label": "safty", "reason": "typo"}\n', encoding="utf-8")
+    _one_line_error(run_cli("train", str(data), "--out", str(tmp_path / "m.joblib"), "--corrections", str(fix)),
+                    str(fix), "line 1", "unknown label 'safty'")
+    fix.write_text('{"doc": "a", "i": 1, "label": "safety", "reason": "test"}\n'
+                   '{"doc": "a", "i": 99, "label": "safety", "reason": "no such paragraph"}\n', encoding="utf-8")
+    result = run_cli("train", str(data), "--out", str(tmp_path / "m.joblib"), "--corrections", str(fix),
+                     "--repeats", "0")
+    assert result.returncode == 0, result.stderr
+    assert "1 corrections applied" in result.stderr
+    assert f"{fix}: 1 correction(s) name no paragraph of the data: a#99" in result.stderr
+
+
+def test_evaluate_refuses_options_it_would_ignore_and_says_when_it_scores_training_data(tmp_path):
+    data = tmp_path / "own.jsonl"
+    write_jsonl(data, OWN)
+    _one_line_error(run_cli("evaluate", str(data), "--folds", "3"), "--folds", "only with --cv")
+    _one_line_error(run_cli("evaluate", str(data), "--corrections", str(data)), "--corrections", "only with --cv")
+    _one_line_error(run_cli("evaluate", "--cv", str(data), "--model", DEFAULT_MODEL), "--model", "not used with --cv")
+    result = run_cli("evaluate", "--cv", str(data), "--folds", "9", "--repeats", "1")
+    assert result.returncode == 0, result.stderr
+    assert "cross-validation: 4 folds grouped by report (4 reports" in result.stdout  # 4 docs: 4 folds
+    model = tmp_path / "m.joblib"
+    assert run_cli("train", str(data), "--out", str(model), "--repeats", "0").returncode == 0
+    result = run_cli("evaluate", str(data), "--model", str(model))
+    assert result.returncode == 0 and "is the model's own training data" in result.stderr
+    other = tmp_path / "other.jsonl"
+    write_jsonl(other, OWN[:3] + OWN[4:7])
+    result = run_cli("evaluate", str(other), "--model", str(model))
+    assert result.returncode == 0 and "training data" not in result.stderr
