@@ -160,7 +160,7 @@ def train(args) -> int:
         shown = ", ".join(info["corrections_unmatched"][:5]) + (", …" if len(info["corrections_unmatched"]) > 5 else "")
         print(f"warning: {args.corrections}: {len(info['corrections_unmatched'])} correction(s) name no "
               f"paragraph of the data: {shown}", file=sys.stderr)
-    print(f"training on {info['paragraphs']} paragraphs ({info['duplicates_dropped']} repeats dropped, "
+    print(f"training on {info['paragraphs']} paragraphs ({info['duplicates_dropped']} repeated paragraphs dropped, "
           f"{info['corrections_applied']} corrections applied) from {info['documents']} documents",
           file=sys.stderr)
     cv = None
