@@ -34,6 +34,10 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
+def __dir__():  # the names __getattr__ gives, as if imported already
+    return sorted(set(globals()) | set(_EXPORTS))
+
+
 def __getattr__(name):
     if name in _EXPORTS:
         import importlib

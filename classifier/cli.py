@@ -33,23 +33,58 @@ def _count(value):
     return _whole_number(value, 0)
 
 
+class _CountOrFile(argparse.Action):
+    """``--explain [N]``: a value that is not a whole number is a file, so ``--explain report.txt``
+    means ``--explain`` (N = const) and the report, not a bad N."""
+
+    def __call__(self, parser, namespace, value, option_string=None):
+        if value is None:
+            setattr(namespace, self.dest, self.const)
+            return
+        try:
+            number = int(value)
+        except ValueError:
+            setattr(namespace, self.dest, self.const)
+            if isinstance(namespace.inputs, list):  # the files named before the option: after them
+                namespace.inputs.append(value)
+            else:  # the files named after the option will replace inputs: kept apart until then
+                namespace.inputs_before = getattr(namespace, "inputs_before", []) + [value]
+            return
+        if number < 1:
+            raise argparse.ArgumentError(self, f"must be 1 or more, not {number}")
+        setattr(namespace, self.dest, number)
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
     from .output import FORMATS
 
     parser = argparse.ArgumentParser(
         prog=PROG, description="Label the paragraphs of Chinese propaganda work reports by work area.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     predict = commands.add_parser("predict", help="label every paragraph of reports",
                                   description="Label every paragraph of reports (.txt in UTF-8, GB18030 or "
                                               "UTF-16, .docx, folders of them, - for stdin).")
-    predict.add_argument("inputs", nargs="+", metavar="FILE", help="report files, folders, or - for stdin")
+    inputs = predict.add_argument("inputs", nargs="+", metavar="FILE",
+                                  help="report files, folders, or - for stdin")
+    # A file taken by --explain counts too: whether any was given is checked after parsing.
+    inputs.required = False
     predict.add_argument("--model", help="model file (default: the shipped model in models/)")
-    predict.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
-    predict.add_argument("--out", help="write to this file instead of standard output (needed for html)")
-    predict.add_argument("--force", action="store_true", help="replace --out if it exists")
-    predict.add_argument("--explain", nargs="?", type=_positive_int, const=5, default=0, metavar="N",
-                         help="show the N words or n-grams that pushed each paragraph to its label (default 5)")
+    predict.add_argument("--format", choices=FORMATS,
+                         help="output format (default: the one --out's extension names: .csv, .jsonl, "
+                              ".html/.htm; else table)")
+    predict.add_argument("--out", help="write to this file instead of standard output (needed for html); "
+                                       "its extension sets the format")
+    predict.add_argument("--force", action="store_true", help="replace --out if it exists (never an input)")
+    predict.add_argument("--explain", nargs="?", action=_CountOrFile, const=5, default=0, metavar="N",
+                         help="show the N strongest pieces of evidence for each paragraph's label "
+                              "(default 5), each with its weight: words or word pairs (w:), "
+                              "characters (c:), cue words of an area in the paragraph, its opening "
+                              "clause or its heading (cues:, lead-cues:, heading-cues:), the area the "
+                              "report's title names (title:) and, for a heading, the area of its "
+                              "section (section:)")
     predict.add_argument("--jobs", type=_positive_int, default=1, metavar="N",
                          help="label reports on N processes (same output, faster batches)")
 
@@ -85,8 +120,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _parse(argv):
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "predict":
+        args.inputs = getattr(args, "inputs_before", []) + (args.inputs or [])
+        if not args.inputs:
+            parser.error("predict: the following arguments are required: FILE (a report, a folder or - for stdin)")
+    return args
+
+
 def main(argv=None) -> int:
-    args = build_parser().parse_args(argv)
+    args = _parse(argv)
     try:
         from . import commands
 

@@ -8,7 +8,7 @@ import sys
 
 from .cli import PROG
 from .errors import InputError
-from .files import atomic_writer, check_writable
+from .files import atomic_writer, check_writable, same_file
 
 
 @contextlib.contextmanager
@@ -38,14 +38,20 @@ def _progress(total):
 
 def predict(args) -> int:
     from .model import load_model
-    from .output import write_csv, write_jsonl, write_table
-    from .read import iter_documents
+    from .output import output_format, plural, write_csv, write_jsonl, write_table
+    from .read import input_files, iter_documents
     from .report import label_reports
 
-    if args.format == "html" and not args.out:
+    output = output_format(args.format, args.out)
+    if output == "html" and not args.out:
         raise InputError("--out", "the html format writes a page: name it with --out report.html")
     if args.out:
         check_writable(args.out, args.force)  # before the work, not after it
+        if os.path.exists(args.out):  # --force must not make the output replace a report it reads
+            given = next((path for path in input_files(args.inputs) if same_file(path, args.out)), None)
+            if given is not None:
+                named = "" if given == args.out else f" ({given})"
+                raise InputError(args.out, f"is one of the inputs{named}: write the output to another file")
     model = load_model(args.model)
     skipped = 0
 
@@ -58,20 +64,20 @@ def predict(args) -> int:
     progress = _progress(len(documents))
     reports = label_reports(model, [(d.name, d.text, d.encoding, d.headings) for d in documents],
                             explain=args.explain, jobs=args.jobs, progress=progress)
-    with _output(args.out, args.force, "utf-8-sig" if args.format == "csv" else "utf-8") as out:
-        if args.format == "html":
+    with _output(args.out, args.force, "utf-8-sig" if output == "csv" else "utf-8") as out:
+        if output == "html":
             from .html_report import write_html
 
             write_html(reports, out)
         for number, report in enumerate(reports):
-            if args.format == "table":
+            if output == "table":
                 write_table(report, out)
-            elif args.format == "jsonl":
+            elif output == "jsonl":
                 write_jsonl(report, out)
-            elif args.format == "csv":
+            elif output == "csv":
                 write_csv(report, out, header=number == 0, explain=bool(args.explain))
-    if args.out and args.format != "table":
-        print(f"wrote {len(reports)} report(s) to {args.out}", file=sys.stderr)
+    if args.out:
+        print(f"wrote {len(reports)} {plural(len(reports), 'report')} to {args.out}", file=sys.stderr)
     return 1 if skipped else 0
 
 

@@ -7,7 +7,7 @@ import tempfile
 
 from .errors import InputError
 
-__all__ = ["atomic_writer", "check_writable"]
+__all__ = ["atomic_writer", "check_writable", "same_file"]
 
 
 def check_writable(path: str, force: bool) -> None:
@@ -23,6 +23,14 @@ def check_writable(path: str, force: bool) -> None:
         raise InputError(path, f"folder {folder} does not exist")
     if not os.access(folder, os.W_OK):
         raise InputError(path, f"folder {folder} cannot be written")
+
+
+def same_file(a: str, b: str) -> bool:
+    """Whether two paths name one existing file (through links or another spelling)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist
+        return False
 
 
 @contextlib.contextmanager
@@ -42,7 +50,10 @@ def atomic_writer(path: str, force: bool = False, binary: bool = False, encoding
               open(handle, "w", encoding=encoding, newline="")) as stream:
             yield stream
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as err:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
+        # The user knows their path, not the temporary file (a full disk names no file at all).
+        if isinstance(err, OSError) and err.filename in (None, temporary):
+            raise InputError(path, f"cannot be written ({err.strerror or err})") from None
         raise

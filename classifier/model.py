@@ -197,7 +197,9 @@ class ParagraphClassifier(DefaultsForNewParams, ClassifierMixin, BaseEstimator):
 
         ``labels`` gives the label to explain per paragraph (default: the predicted one).
         Returns lists of (feature, contribution) pairs, largest first; a feature reads
-        ``w:词`` (word n-gram), ``c:字`` (characters) or ``h:词`` (heading word).  With
+        ``w:词`` (word n-gram), ``c:字`` (characters), ``h:词`` (heading word), ``l:词`` (word of
+        the opening clause), or ``cues:<area>``, ``lead-cues:<area>``, ``heading-cues:<area>`` (cue
+        words of an area in the paragraph, its opening clause, its heading).  With
         ``in_report``, paragraphs are read in order as parts of reports (``reports`` as in
         :meth:`predict_report_proba`), and the leans of a report compete too: towards the area the
         report's title names, as ``title:<area>`` (its weight in log-score), and of a heading the
@@ -278,12 +280,16 @@ def load_model(path: str | None = None):
 def load_model_with_metadata(path: str | None = None):
     import joblib
 
+    shipped = path is None and not os.environ.get("CLASSIFIER_MODEL")
     if path is None:
         path = default_model_path()
     if os.path.isdir(path):
         raise InputError(path, "is a directory, expected a model file")
     if not os.path.exists(path):
-        raise InputError(path, "no such model file")
+        # models/ sits beside the package in a clone; `pip install .` copies the package alone.
+        how = ("; the default model is the clone's models/default.joblib: install from a clone with "
+               "`pip install -e .`, or give a model file with --model (load_model(path) in Python)")
+        raise InputError(path, "no such model file" + (how if shipped else ""))
     try:
         payload = joblib.load(path)
     except Exception as err:  # joblib raises many kinds for a file that is not one of its own

@@ -3,10 +3,14 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+
+from .errors import InputError
 from .labels import display_name
 from .segment import display_width
 
-__all__ = ["write_table", "write_jsonl", "write_csv", "write_summary_table", "FORMATS"]
+__all__ = ["write_table", "write_jsonl", "write_csv", "write_summary_table", "FORMATS", "output_format",
+           "plural"]
 
 
 def _fit(text: str, columns: int) -> str:
@@ -22,6 +26,11 @@ def _fit(text: str, columns: int) -> str:
     return text + " " * max(0, columns - display_width(text))
 
 
+def plural(number: int, noun: str) -> str:
+    """``noun`` as it stands after ``number``: 1 paragraph, 2 paragraphs."""
+    return noun if number == 1 else noun + "s"
+
+
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -29,7 +38,9 @@ def _one_line(text: str) -> str:
 def write_table(report, out, text_columns: int = 60) -> None:
     """One report for a person: a row a paragraph, then the share each area takes."""
     label_columns = max(display_width(display_name(label)) for label in report.labels) + 2
-    out.write(f"== {report.name}: {len(report.paragraphs)} paragraphs, {report.characters} characters ==\n")
+    paragraphs, characters = len(report.paragraphs), report.characters
+    out.write(f"== {report.name}: {paragraphs} {plural(paragraphs, 'paragraph')}, "
+              f"{characters} {plural(characters, 'character')} ==\n")
     out.write(f"{'#':>4}  {_fit('label', label_columns)}{'conf':>5}  text\n")
     for p in report.paragraphs:
         out.write(f"{p.index + 1:>4}  {_fit(display_name(p.label), label_columns)}"
@@ -49,7 +60,8 @@ def write_summary_table(report, out, label_columns: int | None = None) -> None:
         entry = report.summary[label]
         bar = "█" * round(entry["share"] * 30)
         out.write(f"  {_fit(display_name(label), label_columns)}{entry['share'] * 100:5.1f}%  "
-                  f"{entry['paragraphs']:>3} paragraphs {entry['characters']:>6} chars  {bar}\n")
+                  f"{entry['paragraphs']:>3} {plural(entry['paragraphs'], 'paragraph'):<10} "
+                  f"{entry['characters']:>6} {plural(entry['characters'], 'char'):<5}  {bar}\n")
     if report.untouched:
         out.write("  not covered: " + ", ".join(display_name(label) for label in report.untouched) + "\n")
     out.write("\n")
@@ -87,3 +99,16 @@ def write_csv(report, out, header: bool, explain: bool = False) -> None:
 
 
 FORMATS = ("table", "jsonl", "csv", "html")
+# What an --out file's name says it holds; any other name (.txt, none) gets the table unless told.
+SUFFIX_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".html": "html", ".htm": "html"}
+
+
+def output_format(given: str | None, out: str | None) -> str:
+    """The format to write: ``given`` (--format), else the one --out's extension names, else the table.
+    A format that contradicts the extension is refused: the file would not open as its name says."""
+    suffix = os.path.splitext(out)[1].lower() if out else ""
+    named = SUFFIX_FORMATS.get(suffix)
+    if given and named and given != named:
+        raise InputError(out, f"a {suffix} file cannot hold --format {given}: "
+                              f"name it otherwise or leave out --format")
+    return given or named or "table"

@@ -5,8 +5,10 @@ Every problem a user can cause is raised as an :class:`InputError` naming the fi
 from __future__ import annotations
 
 import codecs
+import io
 import os
 import sys
+import zipfile
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
@@ -14,7 +16,7 @@ from .blank import is_blank
 from .errors import InputError
 from .word import read_docx
 
-__all__ = ["Document", "decode", "read_document", "iter_documents", "SUPPORTED_SUFFIXES"]
+__all__ = ["Document", "decode", "read_document", "iter_documents", "input_files", "SUPPORTED_SUFFIXES"]
 
 SUPPORTED_SUFFIXES = (".txt", ".docx")
 _SUPPORTED = "supported: .txt (UTF-8, GB18030/GBK, UTF-16) and .docx files, folders of them, or - for stdin"
@@ -132,20 +134,39 @@ def _read_bytes(path: str) -> bytes:
 def read_document(path: str) -> Document:
     """Read one report file (.txt in any supported encoding, or .docx)."""
     if path == "-":
-        return _text_document("<stdin>", sys.stdin.buffer.read())
+        data = sys.stdin.buffer.read()
+        if _is_docx(data):  # a Word file piped in has no name to tell it by
+            return _docx_document("<stdin>", io.BytesIO(data))
+        return _text_document("<stdin>", data)
     if os.path.isdir(path):
         raise InputError(path, "is a directory")
     suffix = os.path.splitext(path)[1].lower()
     if suffix == ".docx":
         if not os.path.exists(path):
             raise InputError(path, "no such file")
-        text, headings = read_docx(path)
-        if is_blank(text):
-            raise InputError(path, "is empty (no text in the document)")
-        return Document(path, text, "docx", headings)
+        return _docx_document(path, path)
     if suffix in (".doc", ".pdf", ".rtf", ".wps", ".odt", ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".html", ".htm", ".xlsx", ".xls", ".pptx", ".zip"):
         raise InputError(path, f"{suffix} files are not supported; " + _SUPPORTED)
     return _text_document(path, _read_bytes(path))
+
+
+def _is_docx(data: bytes) -> bool:
+    """Whether ``data`` is a zip package holding a Word document part."""
+    if not data.startswith(b"PK\x03\x04"):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            return "word/document.xml" in package.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+def _docx_document(name: str, source) -> Document:
+    """A .docx read from ``source``, a path or a binary stream."""
+    text, headings = read_docx(source, name)
+    if is_blank(text):
+        raise InputError(name, "is empty (no text in the document)")
+    return Document(name, text, "docx", headings)
 
 
 def _text_document(name: str, data: bytes) -> Document:
@@ -153,6 +174,12 @@ def _text_document(name: str, data: bytes) -> Document:
     if is_blank(text):
         raise InputError(name, "is empty (only white space)")
     return Document(name, text, encoding)
+
+
+def input_files(paths: Iterable[str]) -> list:
+    """The files :func:`iter_documents` reads for ``paths``, folders listed, standard input left out."""
+    return [file for path in paths if path != "-"
+            for file in (_folder_files(path) if os.path.isdir(path) else [path])]
 
 
 def _folder_files(path: str) -> list:

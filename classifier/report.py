@@ -99,6 +99,11 @@ def label_reports(model, reports, explain: int = 0, jobs: int = 1, progress=None
     so they are the same whatever the chunks and ``jobs``.  ``progress(done)`` is told how many
     reports are done.
     """
+    reports = [reports] if isinstance(reports, str) else list(reports)
+    plain = next((r for r in reports if isinstance(r, str)), None)
+    if plain is not None:  # taken apart, it would give its first character as a report's name
+        raise TypeError(f"label_reports takes (name, text[, encoding[, headings]]) tuples, not plain strings "
+                        f"like {plain[:20]!r}: give [(name, text), ...], or label_report(model, text) for one text")
     reports = [tuple(r) for r in reports]
     labels = tuple(str(c) for c in model.classes_)
     segmented = []  # paragraphs of each report, filled as the chunks are cut
@@ -163,9 +168,9 @@ def _labelled(p, row, labels):
     probabilities, best, explanation = row
     return LabelledParagraph(
         index=p.index, start=p.start, end=p.end, text=p.text, heading=p.heading,
-        label=labels[best], confidence=probabilities[best],
+        label=labels[best], confidence=round(probabilities[best], 4),
         scores={label: round(v, 4) for label, v in zip(labels, probabilities)},
-        explanation=explanation)
+        explanation=None if explanation is None else [(term, round(weight, 4)) for term, weight in explanation])
 
 
 def _score(model, chunk, explain):

@@ -10,38 +10,40 @@ from .errors import InputError
 __all__ = ["read_docx"]
 
 
-def read_docx(path: str) -> tuple[str, tuple]:
-    """The text of a Word document and its headings.
+def read_docx(source, name: str | None = None) -> tuple[str, tuple]:
+    """The text of a Word document and its headings; ``source`` is its path or a binary stream,
+    ``name`` what errors call it (default: the path).
 
     The text holds its paragraphs one a line, headings and table cells included, with the numbers
     Word's automatic numbering shows before them (一、 （一） 1. …), as a reader sees them.  The
     headings are the (start, end, level) character spans of the paragraphs in a Heading style, which
     are section headings whether or not a number opens them.
     """
-    document = _open(path)
+    name = source if name is None else name
+    document = _open(source, name)
     try:
         return _read(document)
     except Exception as err:  # a number, level or part Word would repair or refuse: one line, no traceback
         detail = " ".join(str(err).split())[:100]
-        raise InputError(path, f"is not a readable .docx file ({type(err).__name__}: {detail})") from None
+        raise InputError(name, f"is not a readable .docx file ({type(err).__name__}: {detail})") from None
 
 
-def _open(path: str):
-    """The python-docx document of ``path``; any file it cannot open is an :class:`InputError`."""
+def _open(source, name: str):
+    """The python-docx document of ``source``; any file it cannot open is an :class:`InputError` of ``name``."""
     import zipfile
 
     try:
         import docx
     except ImportError:  # pragma: no cover - python-docx is a declared dependency
-        raise InputError(path, "reading .docx needs python-docx: pip install python-docx") from None
+        raise InputError(name, "reading .docx needs python-docx: pip install python-docx") from None
     try:
-        return docx.Document(path)
+        return docx.Document(source)
     except Exception as err:  # not a zip, no document part, bad XML: python-docx raises each its own way
         if isinstance(err, zipfile.BadZipFile) or type(err).__name__ == "PackageNotFoundError":
             why = "not a Word zip package; a .doc must be saved as .docx first"
         else:
             why = type(err).__name__
-        raise InputError(path, f"is not a readable .docx file ({why})") from None
+        raise InputError(name, f"is not a readable .docx file ({why})") from None
 
 
 def _read(document) -> tuple[str, tuple]:

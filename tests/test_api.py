@@ -89,3 +89,20 @@ def test_label_report_takes_the_headings_a_docx_marks(default_model):
     assert [p.to_dict() for p in one.paragraphs] == [p.to_dict() for p in many.paragraphs]
     assert [p.heading for p in one.paragraphs] == [None, "理论学习", None, "文明创建"]
     assert all(p.heading is None for p in label_report(default_model, text).paragraphs)
+
+
+@pytest.mark.parametrize("reports", [["加强理论学习"], ["学习"], "开展志愿服务活动"])
+def test_label_reports_of_plain_strings_says_what_it_takes(default_model, reports):
+    from classifier import label_reports
+
+    said = r"\(name, text\[, encoding\[, headings\]\]\) tuples.*label_report\(model, text\)"
+    with pytest.raises(TypeError, match=said):
+        label_reports(default_model, reports)
+
+
+def test_dir_lists_the_names_imported_on_first_use():
+    import classifier
+
+    listed = dir(classifier)
+    assert set(classifier.__all__) <= set(listed)
+    assert "__version__" in listed

@@ -1,6 +1,8 @@
 """The predict command's contract, on every shared document, and its answers to bad input."""
 import json
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -260,3 +262,113 @@ def test_out_file_is_not_overwritten_without_force(tmp_path):
 def test_usage_errors_exit_non_zero():
     assert run_cli().returncode == 2
     assert run_cli("predict", EXAMPLE, "--format", "xml").returncode == 2
+
+
+SHORT_REPORT = "一、理论学习\n组织党委中心组专题学习。\n二、文明创建\n开展志愿服务活动。\n"
+
+
+def test_out_that_is_an_input_is_refused_even_with_force(tmp_path):
+    report = tmp_path / "report.txt"
+    report.write_text(SHORT_REPORT, encoding="utf-8")
+    folder = tmp_path / "reports"
+    (folder / "sub").mkdir(parents=True)
+    inner = folder / "sub" / "inner.txt"
+    inner.write_text(SHORT_REPORT, encoding="utf-8")
+    link = tmp_path / "link.txt"
+    link.symlink_to(report)
+    cases = [([str(report)], str(report)),                       # the very file
+             ([str(report)], str(tmp_path / "." / "report.txt")),  # spelled another way
+             ([str(link)], str(report)), ([str(report)], str(link)),  # through a link
+             ([EXAMPLE, str(folder)], str(inner))]               # a file of a folder given
+    for inputs, out in cases:
+        for format_args in ([], ["--format", "jsonl"]):
+            result = run_cli("predict", *inputs, *format_args, "--out", out, "--force")
+            _assert_clean_error(result, out, "input")
+            assert result.returncode == 2
+    assert report.read_text(encoding="utf-8") == SHORT_REPORT
+    assert inner.read_text(encoding="utf-8") == SHORT_REPORT
+
+
+def test_explain_without_a_number_before_the_files(tmp_path):
+    first, second = tmp_path / "first.txt", tmp_path / "second.txt"
+    first.write_text(SHORT_REPORT, encoding="utf-8")
+    second.write_text("三、新闻宣传\n在县融媒体中心开设专栏。\n", encoding="utf-8")
+    after = run_cli("predict", "--format", "jsonl", str(first), "--explain")
+    assert after.returncode == 0, after.stderr
+    before = run_cli("predict", "--format", "jsonl", "--explain", str(first))
+    assert before.returncode == 0, before.stderr
+    assert before.stdout == after.stdout
+    rows = [json.loads(line) for line in before.stdout.splitlines()]
+    assert all(1 <= len(row["explanation"]) <= 5 for row in rows)  # the default N, 5
+    both = run_cli("predict", "--format", "jsonl", "--explain", str(first), str(second))
+    assert both.returncode == 0, both.stderr
+    assert [json.loads(line)["file"] for line in both.stdout.splitlines()] == \
+        [str(first)] * len(rows) + [str(second)] * 2
+    split = run_cli("predict", "--format", "jsonl", str(first), "--explain", str(second))
+    assert split.stdout == both.stdout
+    stdin = run_cli("predict", "--format", "jsonl", "--explain", "-", stdin=SHORT_REPORT)
+    assert stdin.returncode == 0 and "explanation" in stdin.stdout
+    two = run_cli("predict", "--format", "jsonl", "--explain", "2", str(first))  # a number is still N
+    assert max(len(json.loads(line)["explanation"]) for line in two.stdout.splitlines()) == 2
+    for args, said in ((["--explain", "0", str(first)], "1 or more"), (["--explain"], "FILE")):
+        result = run_cli("predict", *args)  # usage errors: argparse's usage, then the error
+        assert result.returncode == 2 and said in result.stderr.splitlines()[-1], result.stderr
+
+
+def test_version():
+    import classifier
+
+    result = run_cli("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"classifier {classifier.__version__}"
+
+
+def test_out_that_cannot_be_replaced_is_named_not_the_temporary_file(tmp_path):
+    out = tmp_path / "labels.jsonl"
+    out.write_text("keep me", encoding="utf-8")
+    if subprocess.run(["chattr", "+i", str(out)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not available here (needs root and a file system that has it)")
+    try:
+        result = run_cli("predict", EXAMPLE, "--out", str(out), "--force")
+    finally:
+        subprocess.run(["chattr", "-i", str(out)], check=True)
+    _assert_clean_error(result, str(out), "cannot be written")
+    assert ".tmp-" not in result.stderr
+    assert out.read_text(encoding="utf-8") == "keep me"
+    assert os.listdir(tmp_path) == ["labels.jsonl"]  # no temporary file left behind
+
+
+@pytest.mark.parametrize("where", ["replace", "write"])
+def test_atomic_writer_names_the_users_file_when_it_fails(tmp_path, monkeypatch, where):
+    import errno
+
+    from classifier import files
+    from classifier.errors import InputError
+
+    out = tmp_path / "labels.csv"
+    out.write_text("keep me", encoding="utf-8")
+
+    def refuse(source, target):
+        raise OSError(errno.EPERM, "Operation not permitted", source, None, target)
+
+    monkeypatch.setattr(files.os, "replace", refuse)
+    with pytest.raises(InputError) as caught:
+        with files.atomic_writer(str(out), force=True) as stream:
+            if where == "write":  # what a full disk does: an error that names no file
+                raise OSError(errno.ENOSPC, "No space left on device")
+            stream.write("new")
+    assert str(caught.value).startswith(f"{out}: cannot be written (")
+    assert ".tmp-" not in str(caught.value)
+    assert out.read_text(encoding="utf-8") == "keep me" and os.listdir(tmp_path) == ["labels.csv"]
+
+
+def test_missing_default_model_says_how_to_get_it(tmp_path):
+    """Installed without the clone's models/ folder (pip install . copies only the package)."""
+    import shutil
+
+    shutil.copytree(os.path.join(ROOT, "classifier"), tmp_path / "site" / "classifier",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    env = {k: v for k, v in os.environ.items() if k != "CLASSIFIER_MODEL"}
+    result = subprocess.run([sys.executable, "-m", "classifier", "predict", EXAMPLE], capture_output=True,
+                            text=True, cwd=tmp_path, env={**env, "PYTHONPATH": str(tmp_path / "site")})
+    _assert_clean_error(result, "no such model file", "pip install -e .", "--model")

@@ -414,3 +414,24 @@ def test_numbering_formats():
     assert _format_number(3, "decimalEnclosedCircle") == "③"
     assert _format_number(12, "upperRoman") == "XII" and _format_number(4, "lowerLetter") == "d"
     assert _format_number(2, "chineseLegalSimplified") == "贰" and _format_number(7, "decimal") == "7"
+
+
+def test_stdin_takes_a_docx(tmp_path):
+    import zipfile
+
+    make_docx(tmp_path / "report.docx", GBK_DOC)
+    from_file = run_cli("predict", "--format", "jsonl", str(tmp_path / "report.docx"))
+    assert from_file.returncode == 0, from_file.stderr
+    result = run_cli("predict", "--format", "jsonl", "-", stdin=(tmp_path / "report.docx").read_bytes())
+    assert result.returncode == 0, result.stderr
+    rows = _rows(result.stdout.decode("utf-8"))
+    assert list(rows) == ["<stdin>"]
+    expected = list(_rows(from_file.stdout).values())[0]
+    assert [{k: v for k, v in row.items() if k != "file"} for row in rows["<stdin>"]] == \
+        [{k: v for k, v in row.items() if k != "file"} for row in expected]
+    # Any other zip is binary still.
+    with zipfile.ZipFile(tmp_path / "other.zip", "w") as archive:
+        archive.writestr("notes/readme.txt", "不是文档")
+    other = run_cli("predict", "-", stdin=(tmp_path / "other.zip").read_bytes())
+    lines = other.stderr.decode("utf-8").strip().splitlines()
+    assert other.returncode == 2 and len(lines) == 1 and "<stdin>: is a binary file" in lines[0], lines

@@ -193,3 +193,81 @@ def test_progress_bar_for_batches_when_stderr_is_a_terminal():
     assert "reports" not in stdout and len(stdout.splitlines()) == len(_jsonl(*PATHS))
     code, stdout, screen = _run_with_terminal_stderr("predict", "--format", "jsonl", PATHS[0])
     assert code == 0 and screen == ""  # one report: no bar
+
+
+ONE_PARAGRAPH = "组织党委中心组专题学习，开展理论宣讲进基层活动。\n"
+
+
+def test_out_extension_sets_the_format(tmp_path):
+    report = tmp_path / "report.txt"
+    report.write_text(ONE_PARAGRAPH, encoding="utf-8")
+    expected = _jsonl(str(report))
+    for name in ("labels.csv", "labels.jsonl", "labels.html", "labels.HTM", "labels.txt", "labels"):
+        out = tmp_path / name
+        result = run_cli("predict", str(report), "--out", str(out))
+        assert result.returncode == 0, result.stderr
+        assert result.stdout == ""
+        assert result.stderr == f"wrote 1 report to {out}\n"
+        data = out.read_bytes()
+        suffix = os.path.splitext(name)[1].lower()
+        if suffix == ".csv":
+            assert data.startswith(b"\xef\xbb\xbffile,index,")
+        elif suffix == ".jsonl":
+            assert [json.loads(line) for line in data.decode("utf-8").splitlines()] == expected
+        elif suffix in (".html", ".htm"):
+            assert data.lstrip().lower().startswith(b"<!doctype html")
+        else:
+            assert data.decode("utf-8").startswith(f"== {report}: 1 paragraph,")
+    # --format wins over an extension that does not name a format, and agrees with one that does.
+    plain = tmp_path / "labels.out"
+    assert run_cli("predict", str(report), "--format", "jsonl", "--out", str(plain)).returncode == 0
+    assert [json.loads(line) for line in plain.read_text(encoding="utf-8").splitlines()] == expected
+    assert run_cli("predict", str(report), "--format", "csv", "--out", str(tmp_path / "a.csv")).returncode == 0
+
+
+def test_format_contradicting_the_out_extension_is_refused(tmp_path):
+    report = tmp_path / "report.txt"
+    report.write_text(ONE_PARAGRAPH, encoding="utf-8")
+    for format_name, name in (("table", "labels.csv"), ("jsonl", "labels.csv"), ("csv", "labels.jsonl"),
+                              ("csv", "page.html")):
+        out = tmp_path / name
+        result = run_cli("predict", str(report), "--format", format_name, "--out", str(out))
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and str(out) in lines[0] and format_name in lines[0], result.stderr
+        assert not out.exists()
+
+
+def test_one_paragraph_is_one_paragraph_in_the_table(tmp_path):
+    report = tmp_path / "report.txt"
+    report.write_text(ONE_PARAGRAPH, encoding="utf-8")
+    result = run_cli("predict", str(report))
+    assert result.returncode == 0, result.stderr
+    assert f"== {report}: 1 paragraph, {len(ONE_PARAGRAPH) - 1} characters ==" in result.stdout
+    area_rows = [line for line in result.stdout.splitlines() if "%" in line]
+    assert any(" 1 paragraph " in line for line in area_rows), result.stdout
+    assert any(" 0 paragraphs " in line for line in area_rows), result.stdout
+    assert not any("1 paragraphs" in line for line in result.stdout.splitlines())
+
+
+def test_numbers_are_rounded_alike_in_jsonl_and_csv():
+    rows = _jsonl("--explain", "4", PATHS[0])
+    four_places = lambda value: value == round(value, 4)
+    assert all(four_places(row["confidence"]) for row in rows)
+    assert all(row["confidence"] == row["scores"][row["label"]] for row in rows)
+    assert all(four_places(weight) for row in rows for _, weight in row["explanation"])
+    assert any(row["explanation"] for row in rows)
+
+
+def test_docs_and_help_name_every_kind_of_explanation_term():
+    kinds = {term.partition(":")[0] for row in _jsonl("--explain", "10", *PATHS) for term, _ in row["explanation"]}
+    from classifier.html_report import _KINDS  # every kind a model can give, with what it means
+
+    assert kinds <= set(_KINDS)
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as handle:
+        readme = handle.read()
+    help_text = " ".join(run_cli("predict", "--help").stdout.split())
+    for kind in _KINDS:
+        assert f"`{kind}:" in readme, kind
+    for kind in kinds:
+        assert f"{kind}:" in help_text, kind
