@@ -151,7 +151,7 @@ def train(args) -> int:
     inputs = args.data + ([args.corrections] if args.corrections else [])
     for path in [args.out] + ([args.card] if args.card else []):
         check_writable(path, args.force)
-        if any(_same_file(path, given) for given in inputs):
+        if any(same_file(path, given) for given in inputs):
             raise InputError(path, "is one of the input files: write the model and card elsewhere")
     data, info = load_training_data(args.data, labels=labels, corrections=args.corrections)
     if len(set(data.labels)) < 2:
@@ -188,13 +188,6 @@ def train(args) -> int:
             out.write(model_card(meta))
         print(f"wrote model card to {args.card}", file=sys.stderr)
     return 0
-
-
-def _same_file(a: str, b: str) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:  # one of them does not exist (yet)
-        return False
 
 
 _CV_ONLY = ("docs", "corrections", "folds", "repeats", "seed")
