@@ -10,24 +10,20 @@ table is written to --out with the date and the data's digest.
 """
 from __future__ import annotations
 
-import argparse
 import contextlib
 import os
-import sys
 import time
 from datetime import date
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
+from cv_bench import ROOT, SHARED, cv_parser
 
-import classifier.segment as segment_module  # noqa: E402
-import classifier.vectorize as vectorize_module  # noqa: E402
-from classifier.tokenize import _normalise  # noqa: E402
-from classifier.training import load_training_data  # noqa: E402
-from classifier.evaluate import cross_validate  # noqa: E402
-from classifier.model import ParagraphClassifier  # noqa: E402
+import classifier.segment as segment_module
+import classifier.vectorize as vectorize_module
+from classifier.evaluate import cross_validate
+from classifier.model import ParagraphClassifier
+from classifier.tokenize import _normalise
+from classifier.training import load_training_data
 
-SHARED = os.path.join(os.path.dirname(ROOT), "shared", "corpus")
 NO_SECTION = {"section_weight": 0.0}
 NO_TITLE = {"title_weight": 0.0, "theme_weight": 0.0, **NO_SECTION}
 NO_CONTEXT = {"neighbour_weight": 0.0, "heading_context_weight": 0.0, **NO_TITLE}
@@ -88,14 +84,9 @@ VARIANTS = [
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", default=SHARED, help="folder with labels.jsonl and docs/")
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--folds", type=int, default=5)
+    parser = cv_parser(__doc__.splitlines()[0], os.path.join(ROOT, "models", "EXPERIMENTS.md"))
+    parser.add_argument("--corpus", default=os.path.join(SHARED, "corpus"), help="folder with labels.jsonl and docs/")
     parser.add_argument("--only", help="run only variants whose name contains this")
-    parser.add_argument("--out", default=os.path.join(ROOT, "models", "EXPERIMENTS.md"))
-    parser.add_argument("--corrections", default=os.path.join(ROOT, "models", "corrections.jsonl"),
-                        help="label corrections to apply, as training applies them ('' for none)")
     args = parser.parse_args(argv)
 
     labels_path = os.path.join(args.corpus, "labels.jsonl")

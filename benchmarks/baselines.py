@@ -20,7 +20,7 @@ import time
 from datetime import date
 
 import numpy as np
-from cv_bench import SHARED, cv_parser, read_corpus, runs_text, write_table
+from cv_bench import OUT, SHARED, cv_parser, read_corpus, runs_text, write_table
 
 from classifier.evaluate import cross_validate
 from classifier.model import ParagraphClassifier
@@ -102,7 +102,7 @@ class KeywordCount(_Flat):
 
 
 def main(argv=None):
-    parser = cv_parser(__doc__.splitlines()[0], "baselines.md")
+    parser = cv_parser(__doc__.splitlines()[0], os.path.join(OUT, "baselines.md"))
     parser.add_argument("--shared", default=SHARED, help="folder with LABELS.md and corpus/")
     args = parser.parse_args(argv)
 

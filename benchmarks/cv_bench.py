@@ -9,18 +9,19 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 SHARED = os.path.join(os.path.dirname(ROOT), "shared")
+OUT = os.path.join(ROOT, "benchmarks", "out")  # results not kept in git
 
 from classifier.training import load_training_data  # noqa: E402
 
 
-def cv_parser(description: str, out_name: str) -> argparse.ArgumentParser:
-    """--repeats, --folds, --corrections and --out (benchmarks/out/``out_name``)."""
+def cv_parser(description: str, out: str) -> argparse.ArgumentParser:
+    """--repeats, --folds, --corrections and --out (default ``out``)."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--corrections", default=os.path.join(ROOT, "models", "corrections.jsonl"),
                         help="label corrections to apply, as training applies them ('' for none)")
-    parser.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "out", out_name))
+    parser.add_argument("--out", default=out)
     return parser
 
 

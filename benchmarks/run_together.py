@@ -19,7 +19,7 @@ import tempfile
 import time
 from datetime import date
 
-from cv_bench import SHARED, cv_parser, read_corpus, runs_text, write_table
+from cv_bench import OUT, SHARED, cv_parser, read_corpus, runs_text, write_table
 
 from classifier.evaluate import cross_validate
 from classifier.model import ParagraphClassifier
@@ -67,7 +67,7 @@ def rewritten_corpus(data, docs_dir: str, separator: str, out_dir: str):
 
 
 def main(argv=None):
-    parser = cv_parser(__doc__.splitlines()[0], "run_together.md")
+    parser = cv_parser(__doc__.splitlines()[0], os.path.join(OUT, "run_together.md"))
     parser.add_argument("--corpus", default=os.path.join(SHARED, "corpus"), help="folder with labels.jsonl and docs/")
     args = parser.parse_args(argv)
 

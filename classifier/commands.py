@@ -154,11 +154,12 @@ def train(args) -> int:
         if any(same_file(path, given) for given in inputs):
             raise InputError(path, "is one of the input files: write the model and card elsewhere")
     data, info = load_training_data(args.data, labels=labels, corrections=args.corrections)
-    if len(set(data.labels)) < 2:
+    present = set(data.labels)
+    if len(present) < 2:
         raise InputError(args.data[0], "training needs at least two different labels")
-    if labels is None and not set(data.labels) <= set(DEFAULT_LABELS):
-        print(f"note: training on your own label set: {', '.join(sorted(set(data.labels)))}", file=sys.stderr)
-    unused = [label for label in labels or () if label not in set(data.labels)]
+    if labels is None and not present <= set(DEFAULT_LABELS):
+        print(f"note: training on your own label set: {', '.join(sorted(present))}", file=sys.stderr)
+    unused = [label for label in labels or () if label not in present]
     if unused:
         print(f"warning: no paragraph is labelled {', '.join(unused)}: the model cannot give "
               f"{'that label' if len(unused) == 1 else 'those labels'}", file=sys.stderr)
@@ -190,7 +191,8 @@ def train(args) -> int:
     return 0
 
 
-_CV_ONLY = ("docs", "corrections", "folds", "repeats", "seed")
+# evaluate's options for --cv alone, with their defaults (None: not given).
+_CV_DEFAULTS = {"docs": None, "corrections": None, "folds": 5, "repeats": 3, "seed": 0}
 
 
 def evaluate(args) -> int:
@@ -199,16 +201,12 @@ def evaluate(args) -> int:
     from .training import load_training_data
 
     # Options that do nothing in the chosen mode are refused rather than silently ignored.
-    if args.cv and args.model:
-        raise InputError("--model", "is not used with --cv, which trains new models on DATA's folds")
-    if not args.cv:
-        given = [f"--{name}" for name in _CV_ONLY if getattr(args, name) is not None]
-        if given:
-            raise InputError(given[0], "works only with --cv (cross-validation of a new model)")
     if args.cv:
-        args.folds = 5 if args.folds is None else args.folds
-        args.repeats = 3 if args.repeats is None else args.repeats
-        args.seed = 0 if args.seed is None else args.seed
+        if args.model:
+            raise InputError("--model", "is not used with --cv, which trains new models on DATA's folds")
+        for name, default in _CV_DEFAULTS.items():
+            if getattr(args, name) is None:
+                setattr(args, name, default)
         data, _ = load_training_data([args.data], corrections=args.corrections)
         result = _cross_validate(data, args)
         if args.format == "json":
@@ -216,6 +214,9 @@ def evaluate(args) -> int:
         else:
             _print_cv(result, sys.stdout)
         return 0
+    given = next((name for name in _CV_DEFAULTS if getattr(args, name) is not None), None)
+    if given:
+        raise InputError(f"--{given}", "works only with --cv (cross-validation of a new model)")
     from .model import load_model_with_metadata
 
     model, meta = load_model_with_metadata(args.model)

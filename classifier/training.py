@@ -21,13 +21,13 @@ def load_training_data(paths, labels=None, corrections=None):
     for path in paths:
         data.extend(read_labelled(path, labels=labels))
     digests = dict(data.sources)
-    corrected, unmatched = 0, []
+    corrected, unmatched = 0, []  # unmatched: doc#i of corrections naming no paragraph
     if corrections:
         # A label neither the data nor the guide has is more likely a typo than a new area.
         applied = read_corrections(corrections, labels=labels or sorted(set(data.labels) | set(DEFAULT_LABELS)))
         corrected = apply_corrections(data, applied)
         present = set(data.ids)
-        unmatched = [key for key in applied if key not in present]
+        unmatched = [f"{doc}#{i}" for doc, i in applied if (doc, i) not in present]
         digests[corrections] = applied.sha256
     read_count = len(data)
     data = deduplicate(data)
@@ -37,7 +37,7 @@ def load_training_data(paths, labels=None, corrections=None):
         "paragraphs": len(data),
         "duplicates_dropped": read_count - len(data),
         "corrections_applied": corrected,
-        "corrections_unmatched": [f"{doc}#{i}" for doc, i in unmatched],
+        "corrections_unmatched": unmatched,
         "documents": len({d for d in data.docs if d is not None}),
         "reports": len(set(report_groups(data))),
         "label_counts": {label: data.labels.count(label) for label in sorted(set(data.labels))},
