@@ -9,13 +9,14 @@ covering most of its characters: what a user of ``predict`` gets.
 from __future__ import annotations
 
 import os
+from collections import Counter
 
 import numpy as np
 
 from .data import LabelledData, deduplicate, report_groups
 from .read import read_document
 
-__all__ = ["scores", "cross_validate", "fit_and_read", "label_by_overlap", "calibration", "grouped"]
+__all__ = ["scores", "cross_validate", "fallback_label", "fit_and_read", "label_by_overlap", "calibration", "grouped"]
 
 
 def scores(y_true, y_pred, labels=None) -> dict:
@@ -67,6 +68,20 @@ def calibration(correct, confidence, bins=10) -> dict:
                           float(correct[inside].mean())))
     return {"ece": float(error), "mean_confidence": float(confidence.mean()),
             "accuracy": float(correct.mean()), "bins": table}
+
+
+def fallback_label(model, train_labels=()) -> str:
+    """The label of text no predicted paragraph covers: the model's ``fallback_label_`` when it has
+    one, else "other" when it is one of the model's labels, else the most frequent of
+    ``train_labels`` (the labels the model was trained on; ties: the first in sorted order)."""
+    given = getattr(model, "fallback_label_", None)
+    if given is not None:
+        return given
+    classes = [str(c) for c in model.classes_]
+    if "other" in classes:
+        return "other"
+    counts = Counter(str(label) for label in train_labels) or Counter(classes)
+    return min(counts, key=lambda label: (-counts[label], label))
 
 
 def label_by_overlap(spans, predicted) -> list:
@@ -126,7 +141,8 @@ def cross_validate(make_model, data: LabelledData, folds=5, repeats=3, seed=0, d
 
     data, groups = grouped(data, dedupe, "cross-validation")
     labels = sorted(set(data.labels))
-    use_docs = docs_dir is not None and all(s is not None for s in data.spans)
+    # A paragraph is found in its document by its doc and span: without either, no end-to-end scores.
+    use_docs = docs_dir is not None and all(s is not None for s in data.spans) and None not in data.docs
     doc_texts = {}
     if use_docs:
         for doc in sorted(set(data.docs)):
@@ -143,8 +159,8 @@ def cross_validate(make_model, data: LabelledData, folds=5, repeats=3, seed=0, d
             if len({data.labels[position] for position in train}) < 2:
                 raise ValueError("a fold would train on one label only: the data needs more reports "
                                  "(docs) of each label")
-            test_data = data.subset(test)
-            model, probabilities = fit_and_read(make_model, data.subset(train), test_data,
+            test_data, train_data = data.subset(test), data.subset(train)
+            model, probabilities = fit_and_read(make_model, train_data, test_data,
                                                 [groups[position] for position in test])
             for position, row in zip(test, probabilities):
                 para_pred[position] = model.classes_[int(np.argmax(row))]
@@ -156,8 +172,9 @@ def cross_validate(make_model, data: LabelledData, folds=5, repeats=3, seed=0, d
                                                      headings=[p.heading for p in paragraphs])
                     triples = [(p.start, p.end, label) for p, label in zip(paragraphs, predicted)]
                     members = [pos for pos in test if data.docs[pos] == doc]
+                    uncovered = fallback_label(model, train_data.labels)
                     for pos, label in zip(members, label_by_overlap([data.spans[m] for m in members], triples)):
-                        e2e_pred[pos] = label if label is not None else "other"
+                        e2e_pred[pos] = label if label is not None else uncovered
             if progress:
                 progress(repeat, fold)
         paragraph_runs.append(scores(data.labels, para_pred, labels))

@@ -8,22 +8,10 @@ import os
 from .errors import InputError
 from .labels import display_name
 from .segment import display_width
+from .tables import fit_width as _fit
 
 __all__ = ["write_table", "write_jsonl", "write_csv", "write_summary_table", "FORMATS", "output_format",
            "plural"]
-
-
-def _fit(text: str, columns: int) -> str:
-    """Cut ``text`` to ``columns`` terminal columns (with … when cut) and pad it to that width."""
-    if display_width(text) > columns:
-        kept, used = [], 0
-        for ch in text:
-            if used + display_width(ch) > columns - 1:
-                break
-            kept.append(ch)
-            used += display_width(ch)
-        text = "".join(kept) + "…"
-    return text + " " * max(0, columns - display_width(text))
 
 
 def plural(number: int, noun: str) -> str:

@@ -1,14 +1,20 @@
 """Train a model from labelled files, measure it by grouped cross-validation, describe it in a card."""
 from __future__ import annotations
 
+import os
 import platform
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from .data import LabelledData, apply_corrections, deduplicate, read_corrections, read_labelled, report_groups
+from .errors import InputError
+from .files import atomic_writer
 from .labels import DEFAULT_LABELS
 from .model import ParagraphClassifier
+from .tables import markdown_scores
 
-__all__ = ["load_training_data", "train", "model_card"]
+__all__ = ["load_training_data", "default_estimator", "train", "cross_validate_default", "TrainingRun",
+           "train_from_files", "metadata", "model_card", "write_card"]
 
 
 def load_training_data(paths, labels=None, corrections=None):
@@ -45,13 +51,111 @@ def load_training_data(paths, labels=None, corrections=None):
     return data, info
 
 
+def default_estimator(seed: int = 0, **params) -> ParagraphClassifier:
+    """The default model, unfitted: what ``train`` and every cross-validation of it build."""
+    return ParagraphClassifier(random_state=seed, **params)
+
+
 def train(data: LabelledData, seed: int = 0, **params) -> ParagraphClassifier:
     """Fit the default estimator on ``data`` (deterministic for a given seed)."""
-    model = ParagraphClassifier(random_state=seed, **params)
-    return model.fit(data.texts, data.labels, headings=data.headings)
+    return default_estimator(seed, **params).fit(data.texts, data.labels, headings=data.headings)
+
+
+class Notes(list):
+    """Notes and warnings for the user, in order; ``notify`` (when given) hears each as it is made."""
+
+    def __init__(self, notify=None):
+        super().__init__()
+        self.notify = notify
+
+    def append(self, note: str) -> None:
+        super().append(note)
+        if self.notify is not None:
+            self.notify(note)
+
+
+def cross_validate_default(data: LabelledData, source: str, *, folds=5, repeats=3, seed=0, docs=None,
+                           notes=None) -> dict:
+    """Cross-validate the default model on ``data`` (already deduplicated), as ``train`` and
+    ``evaluate --cv`` do; notes for the user go to ``notes`` (a list). A problem with the data
+    (too few reports, a fold with one label) is the user's: an InputError naming ``source``."""
+    from .evaluate import cross_validate
+
+    notes = [] if notes is None else notes
+    if docs and not os.path.isdir(docs):
+        raise InputError(docs, "is not a folder of documents (--docs)")
+    if docs and any(span is None for span in data.spans):
+        notes.append("note: --docs ignored: the data gives no start/end spans, so no end-to-end scores")
+        docs = None
+    elif docs and any(doc is None for doc in data.docs):
+        # A span without its document cannot be found in any file of the folder.
+        notes.append("note: --docs ignored: some paragraphs name no doc, so no end-to-end scores")
+        docs = None
+    if any(doc is None for doc in data.docs):
+        notes.append("note: paragraphs without a doc are held out one by one; paragraphs of one report share "
+                     "names and phrases, so give each its doc or the scores come out too high")
+    try:
+        return cross_validate(lambda: default_estimator(seed), data, folds=folds, repeats=repeats, seed=seed,
+                              docs_dir=docs, dedupe=False)
+    except ValueError as err:
+        raise InputError(source, f"cannot be cross-validated: {err}") from None
+
+
+@dataclass
+class TrainingRun:
+    """What :func:`train_from_files` made: the fitted model, its metadata (for ``save_model`` and
+    :func:`model_card`), the cross-validation result (None when skipped), the data's ``info``
+    (:func:`load_training_data`) and the notes and warnings for the user, in order."""
+
+    model: ParagraphClassifier
+    metadata: dict
+    cv: dict | None
+    info: dict
+    notes: list = field(default_factory=list)
+
+
+def train_from_files(paths, *, labels=None, corrections=None, docs=None, folds=5, repeats=1, seed=0,
+                     command=None, notify=None) -> TrainingRun:
+    """Read labelled files, check their labels, cross-validate the default model (``repeats`` 0
+    skips it) and fit it on all the data; ``notify`` hears each note as it is made. Saving the
+    model and its card is the caller's (``save_model``, :func:`model_card`)."""
+    paths = list(paths)
+    notes = Notes(notify)
+    data, info = load_training_data(paths, labels=labels, corrections=corrections)
+    present = set(data.labels)
+    if len(present) < 2:
+        raise InputError(paths[0], "training needs at least two different labels")
+    if labels is None and not present <= set(DEFAULT_LABELS):
+        notes.append(f"note: training on your own label set: {', '.join(sorted(present))}")
+    unused = [label for label in labels or () if label not in present]
+    if unused:
+        notes.append(f"warning: no paragraph is labelled {', '.join(unused)}: the model cannot give "
+                     f"{'that label' if len(unused) == 1 else 'those labels'}")
+    unmatched = info["corrections_unmatched"]
+    if unmatched:
+        shown = ", ".join(unmatched[:5]) + (", …" if len(unmatched) > 5 else "")
+        notes.append(f"warning: {corrections}: {len(unmatched)} correction(s) name no paragraph of the data: {shown}")
+    notes.append(f"training on {info['paragraphs']} paragraphs ({info['duplicates_dropped']} repeated paragraphs "
+                 f"dropped, {info['corrections_applied']} corrections applied) from {info['documents']} documents")
+    cv = None
+    if repeats > 0:
+        if info["reports"] < 2:
+            notes.append("note: no cross-validation: the data names fewer than two reports (doc)")
+        else:
+            cv = cross_validate_default(data, paths[0], folds=folds, repeats=repeats, seed=seed, docs=docs,
+                                        notes=notes)
+    try:
+        model = train(data, seed=seed)
+    except ValueError as err:  # data the model cannot learn from (too little text)
+        raise InputError(paths[0], str(err)) from None
+    if command is None:
+        command = "python -m classifier train " + " ".join(paths)
+    meta = metadata(model, info, cv, seed, command)
+    return TrainingRun(model=model, metadata=meta, cv=cv, info=info, notes=list(notes))
 
 
 def environment() -> dict:
+    """The versions of Python and of the libraries a model depends on."""
     import jieba
     import joblib
     import numpy
@@ -64,6 +168,8 @@ def environment() -> dict:
 
 
 def metadata(model, info: dict, cv: dict | None, seed: int, command: str) -> dict:
+    """What a model file records of its training: date, command, seed, labels, parameters, data,
+    library versions and cross-validated scores."""
     return {
         "trained": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
         "command": command,
@@ -76,28 +182,10 @@ def metadata(model, info: dict, cv: dict | None, seed: int, command: str) -> dic
     }
 
 
-def _score_table(block: dict) -> list:
-    lines = ["| label | precision | recall | F1 | support |", "|---|---|---|---|---|"]
-    for label in block["labels"]:
-        s = block["per_label"][label]
-        lines.append(f"| {label} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} |")
-    runs = ", ".join(f"{r:.3f}" for r in block.get("macro_f1_runs", []))
-    lines.append(f"| **macro** | | | **{block['macro_f1']:.3f}** | {block['n']} |")
-    lines.append("")
-    lines.append(f"Accuracy {block['accuracy']:.3f}. Macro-F1 of each repeat: {runs}.")
-    if "calibration" in block:
-        c = block["calibration"]
-        lines.append("")
-        lines.append(f"Confidence: mean {c['mean_confidence']:.3f} against accuracy {c['accuracy']:.3f}; "
-                     f"expected calibration error {c['ece']:.3f} (10 bins).")
-    lines.append("")
-    lines.append("Confusion (rows: true label, columns: predicted, summed over repeats):")
-    lines.append("")
-    lines.append("| true \\ predicted | " + " | ".join(block["labels"]) + " |")
-    lines.append("|---" * (len(block["labels"]) + 1) + "|")
-    for label, row in zip(block["labels"], block["confusion"]):
-        lines.append(f"| {label} | " + " | ".join(str(v) for v in row) + " |")
-    return lines
+def write_card(meta: dict, path: str, force: bool = False) -> None:
+    """Write :func:`model_card` of ``meta`` to ``path`` atomically (replacing it only with ``force``)."""
+    with atomic_writer(path, force, encoding="utf-8") as out:
+        out.write(model_card(meta))
 
 
 def model_card(meta: dict) -> str:
@@ -155,9 +243,9 @@ def model_card(meta: dict) -> str:
             "### Paragraph scores (the labelled paragraphs as they are)",
             "",
         ]
-        lines += _score_table(cv["paragraph"])
+        lines += markdown_scores(cv["paragraph"])
         if cv.get("end_to_end"):
             lines += ["", "### End-to-end scores (the tool's own segmentation of each held-out report; "
                       "a labelled paragraph takes the label covering most of its characters)", ""]
-            lines += _score_table(cv["end_to_end"])
+            lines += markdown_scores(cv["end_to_end"])
     return "\n".join(lines) + "\n"

@@ -1,0 +1,135 @@
+"""``classifier predict``: label every paragraph of reports, as a table, JSON Lines, CSV or HTML."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from ..errors import InputError
+from ._shared import PROG, output, positive_int
+
+
+class _CountOrFile(argparse.Action):
+    """``--explain [N]``: a value that is not a whole number is a file, so ``--explain report.txt``
+    means ``--explain`` (N = const) and the report, not a bad N."""
+
+    def __call__(self, parser, namespace, value, option_string=None):
+        if value is None:
+            setattr(namespace, self.dest, self.const)
+            return
+        try:
+            number = int(value)
+        except ValueError:
+            setattr(namespace, self.dest, self.const)
+            if isinstance(namespace.inputs, list):  # the files named before the option: after them
+                namespace.inputs.append(value)
+            else:  # the files named after the option will replace inputs: kept apart until then
+                namespace.inputs_before = getattr(namespace, "inputs_before", []) + [value]
+            return
+        if number < 1:
+            raise argparse.ArgumentError(self, f"must be 1 or more, not {number}")
+        setattr(namespace, self.dest, number)
+
+
+def add_parser(subparsers) -> None:
+    """The ``predict`` command's arguments."""
+    from ..output import FORMATS
+
+    predict = subparsers.add_parser("predict", help="label every paragraph of reports",
+                                    description="Label every paragraph of reports (.txt in UTF-8, GB18030 or "
+                                                "UTF-16, .docx, folders of them, - for stdin).")
+    inputs = predict.add_argument("inputs", nargs="+", metavar="FILE",
+                                  help="report files, folders, or - for stdin")
+    # A file taken by --explain counts too: whether any was given is checked after parsing.
+    inputs.required = False
+    predict.add_argument("--model", help="model file (default: the shipped model in models/)")
+    predict.add_argument("--format", choices=FORMATS,
+                         help="output format (default: the one --out's extension names: .csv, .jsonl, "
+                              ".html/.htm; else table)")
+    predict.add_argument("--out", help="write to this file instead of standard output (needed for html); "
+                                       "its extension sets the format")
+    predict.add_argument("--force", action="store_true", help="replace --out if it exists (never an input)")
+    predict.add_argument("--explain", nargs="?", action=_CountOrFile, const=5, default=0, metavar="N",
+                         help="show the N strongest pieces of evidence for each paragraph's label "
+                              "(default 5), each with its weight: words or word pairs (w:), "
+                              "characters (c:), cue words of an area in the paragraph, its opening "
+                              "clause or its heading (cues:, lead-cues:, heading-cues:), the area the "
+                              "report's title names (title:) and, for a heading, the area of its "
+                              "section (section:)")
+    predict.add_argument("--jobs", type=positive_int, default=1, metavar="N",
+                         help="label reports on N processes (same output, faster batches)")
+
+
+def finish_parsing(args, parser) -> None:
+    """The files named before ``--explain`` and after it, together; at least one is needed."""
+    args.inputs = getattr(args, "inputs_before", []) + (args.inputs or [])
+    if not args.inputs:
+        parser.error("predict: the following arguments are required: FILE (a report, a folder or - for stdin)")
+
+
+def _progress(total):
+    """A progress bar on stderr for batches, only when stderr is a terminal."""
+    if total < 2 or not sys.stderr.isatty():
+        return lambda done: None
+
+    def show(done):
+        filled = round(30 * done / total)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} reports")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+    return show
+
+
+def _check_out(args) -> None:
+    """Refuse, before any work, an --out that cannot be written or that is one of the inputs."""
+    from ..files import check_writable, same_file
+    from ..read import input_files
+
+    check_writable(args.out, args.force)
+    if os.path.exists(args.out):  # --force must not make the output replace a report it reads
+        given = next((path for path in input_files(args.inputs) if same_file(path, args.out)), None)
+        if given is not None:
+            named = "" if given == args.out else f" ({given})"
+            raise InputError(args.out, f"is one of the inputs{named}: write the output to another file")
+
+
+def run(args) -> int:
+    """Label the reports and write them; 1 when a file of a folder was skipped, else 0."""
+    from ..model import load_model
+    from ..output import output_format, plural, write_csv, write_jsonl, write_table
+    from ..read import iter_documents
+    from ..report import label_reports
+
+    chosen = output_format(args.format, args.out)
+    if chosen == "html" and not args.out:
+        raise InputError("--out", "the html format writes a page: name it with --out report.html")
+    if args.out:
+        _check_out(args)
+    model = load_model(args.model)
+    skipped = 0
+
+    def skip(error):  # a file of a folder left out of the batch: said in one line, and counted
+        nonlocal skipped
+        skipped += 1
+        print(f"{PROG}: warning: {error}; skipped", file=sys.stderr)
+
+    documents = list(iter_documents(args.inputs, skip=skip))
+    progress = _progress(len(documents))
+    reports = label_reports(model, [(d.name, d.text, d.encoding, d.headings) for d in documents],  # R2: pass documents
+                            explain=args.explain, jobs=args.jobs, progress=progress)
+    with output(args.out, args.force, "utf-8-sig" if chosen == "csv" else "utf-8") as out:
+        if chosen == "html":
+            from ..html_report import write_html
+
+            write_html(reports, out)
+        for number, report in enumerate(reports):
+            if chosen == "table":
+                write_table(report, out)
+            elif chosen == "jsonl":
+                write_jsonl(report, out)
+            elif chosen == "csv":
+                write_csv(report, out, header=number == 0, explain=bool(args.explain))
+    if args.out:
+        print(f"wrote {len(reports)} {plural(len(reports), 'report')} to {args.out}", file=sys.stderr)
+    return 1 if skipped else 0

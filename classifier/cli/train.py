@@ -1,0 +1,61 @@
+"""``classifier train``: train a model from labelled paragraphs, print its cross-validated scores,
+write it (and its card)."""
+from __future__ import annotations
+
+import os
+import sys
+
+from ..errors import InputError
+from ._shared import count, folds, say
+
+
+def add_parser(subparsers) -> None:
+    """The ``train`` command's arguments."""
+    train = subparsers.add_parser("train", help="train a model from labelled paragraphs",
+                                  description="Train a model from JSON Lines or CSV with text and label "
+                                              "(optional: doc, heading), print grouped cross-validated scores "
+                                              "and write the model.")
+    train.add_argument("data", nargs="+", metavar="DATA", help="labelled paragraphs (.jsonl or .csv)")
+    train.add_argument("--out", required=True, help="where to write the model")
+    train.add_argument("--force", action="store_true", help="replace --out if it exists")
+    train.add_argument("--labels", help="comma-separated label set; any other label in DATA is an error")
+    train.add_argument("--corrections", help="JSON Lines of label corrections (doc, i, label, reason)")
+    train.add_argument("--docs", help="folder of the documents DATA's spans refer to (adds end-to-end scores)")
+    train.add_argument("--card", help="also write a model card (Markdown) to this file")
+    train.add_argument("--folds", type=folds, default=5, help="cross-validation folds (default 5)")
+    train.add_argument("--repeats", type=count, default=1, help="cross-validation repeats; 0 skips it (default 1)")
+    train.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+
+
+def _check_outputs(args) -> None:
+    """Refuse, before any work, outputs that cannot be written or that would replace an input."""
+    from ..files import check_writable, same_file
+
+    if args.card and os.path.abspath(args.card) == os.path.abspath(args.out):
+        raise InputError(args.card, "is also the --out model file: give the card another name")
+    inputs = args.data + ([args.corrections] if args.corrections else [])
+    for path in [args.out] + ([args.card] if args.card else []):
+        check_writable(path, args.force)
+        if any(same_file(path, given) for given in inputs):
+            raise InputError(path, "is one of the input files: write the model and card elsewhere")
+
+
+def run(args) -> int:
+    """Train, print the cross-validated scores, save the model and the card."""
+    from ..model import save_model
+    from ..training import train_from_files, write_card
+    from .evaluate import print_cv
+
+    labels = tuple(x.strip() for x in args.labels.split(",") if x.strip()) if args.labels else None
+    _check_outputs(args)
+    done = train_from_files(args.data, labels=labels, corrections=args.corrections, docs=args.docs,
+                            folds=args.folds, repeats=args.repeats, seed=args.seed,
+                            command="python -m classifier " + " ".join(args.argv), notify=say)
+    if done.cv is not None:
+        print_cv(done.cv, sys.stdout)
+    save_model(done.model, args.out, done.metadata, force=args.force)
+    print(f"wrote model to {args.out}", file=sys.stderr)
+    if args.card:
+        write_card(done.metadata, args.card, force=args.force)
+        print(f"wrote model card to {args.card}", file=sys.stderr)
+    return 0
