@@ -22,7 +22,7 @@ from datetime import date
 from cv_bench import OUT, SHARED, cv_parser, read_corpus, runs_text, write_table
 
 from classifier.evaluate import cross_validate
-from classifier.model import ParagraphClassifier
+from classifier.training import default_estimator
 from classifier.read import read_document
 
 SEPARATORS = [("as they are", None), ("line breaks removed", ""), ("line breaks → a space", " "),
@@ -86,7 +86,7 @@ def main(argv=None):
         started = time.time()
         with tempfile.TemporaryDirectory() as folder:
             version = data if separator is None else rewritten_corpus(data, docs_dir, separator, folder)
-            result = cross_validate(ParagraphClassifier, version, folds=args.folds, repeats=args.repeats,
+            result = cross_validate(default_estimator, version, folds=args.folds, repeats=args.repeats,
                                     docs_dir=docs_dir if separator is None else folder)
         e2e = result["end_to_end"]
         runs = runs_text(e2e)
