@@ -10,6 +10,10 @@ CORPUS = os.path.join(SHARED, "corpus")
 LABELS = os.path.join(CORPUS, "labels.jsonl")
 DOCS = os.path.join(CORPUS, "docs")
 DEFAULT_MODEL = os.path.join(ROOT, "models", "default.joblib")
+# The tests' own corpus (tests/fixtures/make_corpus.py wrote it): eight short invented reports.
+FIXTURE = os.path.join(ROOT, "tests", "fixtures", "corpus")
+FIXTURE_LABELS = os.path.join(FIXTURE, "labels.jsonl")
+FIXTURE_DOCS = os.path.join(FIXTURE, "docs")
 
 
 def run_cli(*args, stdin=None, cwd=None):
@@ -17,6 +21,33 @@ def run_cli(*args, stdin=None, cwd=None):
     return subprocess.run([sys.executable, "-m", "classifier", *args], input=stdin, cwd=cwd or ROOT,
                           capture_output=True, text=stdin is None or isinstance(stdin, str),
                           env={**os.environ, "PYTHONPATH": ROOT})
+
+
+@pytest.fixture
+def cli(capsys):
+    """Run ``classifier`` in this process (``main([...])``); return what ``run_cli`` returns:
+    ``returncode``, ``stdout`` and ``stderr``."""
+    from types import SimpleNamespace
+
+    from classifier.cli import main
+
+    def run(*args):
+        capsys.readouterr()  # what came before is not this command's
+        try:
+            code = main([str(arg) for arg in args])
+        except SystemExit as exit:  # argparse's usage errors
+            code = exit.code
+        out, err = capsys.readouterr()
+        return SimpleNamespace(returncode=code, stdout=out, stderr=err)
+    return run
+
+
+@pytest.fixture(scope="session")
+def tiny_corpus():
+    """The tests' own corpus: ``labels`` (a JSON Lines file with spans) and ``docs`` (its reports)."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(labels=FIXTURE_LABELS, docs=FIXTURE_DOCS)
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,6 @@
-"""The predict command's contract, on every shared document, and its answers to bad input."""
+"""The command line: predict's contract on every shared document, its answers to bad input (run
+in-process through ``main``; a few runs of ``python -m classifier`` check the real process), and
+the shape of the ``classifier.cli`` package."""
 import json
 import os
 import subprocess
@@ -12,6 +14,7 @@ EXAMPLE = os.path.join(ROOT, "examples", "town_report.txt")
 LABELS = {"theory", "ideology", "media", "civilization", "culture", "other"}
 
 
+@pytest.mark.slow
 def test_jsonl_contract_holds_on_every_shared_document():
     names = sorted(os.listdir(DOCS))
     result = run_cli("predict", "--format", "jsonl", *[os.path.join(DOCS, n) for n in names])
@@ -35,20 +38,20 @@ def test_jsonl_contract_holds_on_every_shared_document():
             assert row["heading"] is None or isinstance(row["heading"], str)
 
 
-def test_table_lists_paragraphs_and_the_summary():
-    result = run_cli("predict", EXAMPLE)
+def test_table_lists_paragraphs_and_the_summary(cli):
+    result = cli("predict", EXAMPLE)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "理论学习" in out and "share of the report by area" in out
     lines = [line for line in out.splitlines() if line[:4].strip().isdigit()]
     with open(EXAMPLE, encoding="utf-8") as handle:
-        jsonl = run_cli("predict", "--format", "jsonl", EXAMPLE).stdout.splitlines()
+        jsonl = cli("predict", "--format", "jsonl", EXAMPLE).stdout.splitlines()
     assert len(lines) == len(jsonl) > 10
 
 
-def test_example_report_areas_are_found():
+def test_example_report_areas_are_found(cli):
     """The shipped example names all five areas in its headings; the model must find each."""
-    rows = [json.loads(line) for line in run_cli("predict", "--format", "jsonl", EXAMPLE).stdout.splitlines()]
+    rows = [json.loads(line) for line in cli("predict", "--format", "jsonl", EXAMPLE).stdout.splitlines()]
     headings = {r["text"][:2]: r["label"] for r in rows if r["text"][:2] in ("一、", "二、", "三、", "四、", "五、")}
     assert headings == {"一、": "theory", "二、": "ideology", "三、": "media", "四、": "civilization",
                         "五、": "culture"}
@@ -74,17 +77,17 @@ def _assert_clean_error(result, *fragments):
         assert fragment in lines[0], lines[0]
 
 
-def test_missing_file(tmp_path):
+def test_missing_file(tmp_path, cli):
     missing = str(tmp_path / "nope.txt")
-    _assert_clean_error(run_cli("predict", missing), missing, "no such file")
+    _assert_clean_error(cli("predict", missing), missing, "no such file")
 
 
-def test_empty_file(tmp_path):
+def test_empty_file(tmp_path, cli):
     path = tmp_path / "empty.txt"
     path.write_bytes(b"")
-    _assert_clean_error(run_cli("predict", str(path)), str(path), "empty")
+    _assert_clean_error(cli("predict", str(path)), str(path), "empty")
     path.write_text(" \n\n\u3000\n", encoding="utf-8")
-    _assert_clean_error(run_cli("predict", str(path)), str(path), "empty")
+    _assert_clean_error(cli("predict", str(path)), str(path), "empty")
 
 
 # White space and characters that show nothing: a file of only these holds no report.
@@ -92,7 +95,7 @@ INVISIBLE = " \t\n\u3000\xa0\u200b\u200c\u200d\u2060\ufeff"
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "gb18030"])
-def test_file_of_only_invisible_characters_is_empty(tmp_path, encoding):
+def test_file_of_only_invisible_characters_is_empty(tmp_path, encoding, cli):
     from classifier import InputError, read_document
 
     path = tmp_path / "blank.txt"
@@ -100,7 +103,7 @@ def test_file_of_only_invisible_characters_is_empty(tmp_path, encoding):
     with pytest.raises(InputError, match="empty"):
         read_document(str(path))
     if encoding == "utf-8":
-        _assert_clean_error(run_cli("predict", str(path)), str(path), "empty")
+        _assert_clean_error(cli("predict", str(path)), str(path), "empty")
         _assert_clean_error(run_cli("predict", "-", stdin=INVISIBLE), "<stdin>", "empty")
 
 
@@ -146,17 +149,17 @@ def test_stdin_named_twice_is_refused_before_reading(tmp_path):
         assert result.returncode == 2 and result.stdout == ""
 
 
-def test_binary_file(tmp_path):
+def test_binary_file(tmp_path, cli):
     path = tmp_path / "blob.txt"
     path.write_bytes(bytes(range(256)) * 8)
-    _assert_clean_error(run_cli("predict", str(path)), str(path), "binary")
+    _assert_clean_error(cli("predict", str(path)), str(path), "binary")
 
 
-def test_undecodable_text(tmp_path):
+def test_undecodable_text(tmp_path, cli):
     path = tmp_path / "bad.txt"
     # Valid neither as UTF-8 nor as GB18030: a lead byte followed by an invalid trail byte.
     path.write_bytes("正文。".encode("utf-8") + b"\x81\x20\xff\xfe\x81")
-    _assert_clean_error(run_cli("predict", str(path)), str(path), "offset")
+    _assert_clean_error(cli("predict", str(path)), str(path), "offset")
 
 
 def _docx_with_bad_number(path):
@@ -194,12 +197,12 @@ def _folder_with_bad_files(root):
 
 
 @pytest.mark.parametrize("out", [False, True])
-def test_unreadable_files_in_a_folder_are_skipped_with_a_warning(tmp_path, out):
+def test_unreadable_files_in_a_folder_are_skipped_with_a_warning(tmp_path, out, cli):
     good, bad = _folder_with_bad_files(tmp_path / "reports")
     args = ["predict", "--format", "jsonl", str(tmp_path / "reports")]
     if out:
         args += ["--out", str(tmp_path / "labels.jsonl")]
-    result = run_cli(*args)
+    result = cli(*args)
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     warnings = [line for line in result.stderr.splitlines() if "warning" in line]
@@ -211,11 +214,11 @@ def test_unreadable_files_in_a_folder_are_skipped_with_a_warning(tmp_path, out):
     assert sorted(set(files)) == good and files == sorted(files, key=good.index)
 
 
-def test_a_folder_where_no_file_can_be_read_is_an_error(tmp_path):
+def test_a_folder_where_no_file_can_be_read_is_an_error(tmp_path, cli):
     _, bad = _folder_with_bad_files(tmp_path / "reports")
     for path in (tmp_path / "reports" / "a_good.txt", tmp_path / "reports" / "sub" / "z_good.txt"):
         path.unlink()
-    result = run_cli("predict", str(tmp_path / "reports"))
+    result = cli("predict", str(tmp_path / "reports"))
     assert result.returncode == 2 and result.stdout == ""
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
@@ -223,39 +226,39 @@ def test_a_folder_where_no_file_can_be_read_is_an_error(tmp_path):
     assert str(tmp_path / "reports") in lines[-1] and "error" in lines[-1] and "could be read" in lines[-1]
 
 
-def test_a_bad_file_named_directly_still_stops_the_batch(tmp_path):
+def test_a_bad_file_named_directly_still_stops_the_batch(tmp_path, cli):
     good, bad = _folder_with_bad_files(tmp_path / "reports")
     empty = next(path for path, problem in bad.items() if path.endswith("b_empty.txt"))
-    _assert_clean_error(run_cli("predict", good[0], empty), empty, "empty")
+    _assert_clean_error(cli("predict", good[0], empty), empty, "empty")
 
 
-def test_directory_without_reports(tmp_path):
+def test_directory_without_reports(tmp_path, cli):
     (tmp_path / "notes.md").write_text("x", encoding="utf-8")
-    _assert_clean_error(run_cli("predict", str(tmp_path)), str(tmp_path), "no .txt or .docx")
+    _assert_clean_error(cli("predict", str(tmp_path)), str(tmp_path), "no .txt or .docx")
 
 
 @pytest.mark.parametrize("suffix", [".pdf", ".doc", ".png"])
-def test_unsupported_kinds_are_refused(tmp_path, suffix):
+def test_unsupported_kinds_are_refused(tmp_path, suffix, cli):
     path = tmp_path / f"report{suffix}"
     path.write_bytes(b"%PDF-1.4 whatever")
-    _assert_clean_error(run_cli("predict", str(path)), str(path), "not supported", ".docx")
+    _assert_clean_error(cli("predict", str(path)), str(path), "not supported", ".docx")
 
 
-def test_model_that_is_not_a_model(tmp_path):
+def test_model_that_is_not_a_model(tmp_path, cli):
     fake = tmp_path / "model.joblib"
     fake.write_text("not a model", encoding="utf-8")
-    _assert_clean_error(run_cli("predict", EXAMPLE, "--model", str(fake)), str(fake), "not a classifier model")
+    _assert_clean_error(cli("predict", EXAMPLE, "--model", str(fake)), str(fake), "not a classifier model")
     missing = str(tmp_path / "missing.joblib")
-    _assert_clean_error(run_cli("predict", EXAMPLE, "--model", missing), missing, "no such model file")
-    _assert_clean_error(run_cli("predict", EXAMPLE, "--model", str(tmp_path)), str(tmp_path), "directory")
+    _assert_clean_error(cli("predict", EXAMPLE, "--model", missing), missing, "no such model file")
+    _assert_clean_error(cli("predict", EXAMPLE, "--model", str(tmp_path)), str(tmp_path), "directory")
 
 
-def test_out_file_is_not_overwritten_without_force(tmp_path):
+def test_out_file_is_not_overwritten_without_force(tmp_path, cli):
     out = tmp_path / "result.jsonl"
     out.write_text("keep me", encoding="utf-8")
-    _assert_clean_error(run_cli("predict", EXAMPLE, "--format", "jsonl", "--out", str(out)), str(out), "--force")
+    _assert_clean_error(cli("predict", EXAMPLE, "--format", "jsonl", "--out", str(out)), str(out), "--force")
     assert out.read_text(encoding="utf-8") == "keep me"
-    assert run_cli("predict", EXAMPLE, "--format", "jsonl", "--out", str(out), "--force").returncode == 0
+    assert cli("predict", EXAMPLE, "--format", "jsonl", "--out", str(out), "--force").returncode == 0
     assert out.read_text(encoding="utf-8").startswith("{")
 
 
@@ -267,7 +270,7 @@ def test_usage_errors_exit_non_zero():
 SHORT_REPORT = "一、理论学习\n组织党委中心组专题学习。\n二、文明创建\n开展志愿服务活动。\n"
 
 
-def test_out_that_is_an_input_is_refused_even_with_force(tmp_path):
+def test_out_that_is_an_input_is_refused_even_with_force(tmp_path, cli):
     report = tmp_path / "report.txt"
     report.write_text(SHORT_REPORT, encoding="utf-8")
     folder = tmp_path / "reports"
@@ -282,36 +285,36 @@ def test_out_that_is_an_input_is_refused_even_with_force(tmp_path):
              ([EXAMPLE, str(folder)], str(inner))]               # a file of a folder given
     for inputs, out in cases:
         for format_args in ([], ["--format", "jsonl"]):
-            result = run_cli("predict", *inputs, *format_args, "--out", out, "--force")
+            result = cli("predict", *inputs, *format_args, "--out", out, "--force")
             _assert_clean_error(result, out, "input")
             assert result.returncode == 2
     assert report.read_text(encoding="utf-8") == SHORT_REPORT
     assert inner.read_text(encoding="utf-8") == SHORT_REPORT
 
 
-def test_explain_without_a_number_before_the_files(tmp_path):
+def test_explain_without_a_number_before_the_files(tmp_path, cli):
     first, second = tmp_path / "first.txt", tmp_path / "second.txt"
     first.write_text(SHORT_REPORT, encoding="utf-8")
     second.write_text("三、新闻宣传\n在县融媒体中心开设专栏。\n", encoding="utf-8")
-    after = run_cli("predict", "--format", "jsonl", str(first), "--explain")
+    after = cli("predict", "--format", "jsonl", str(first), "--explain")
     assert after.returncode == 0, after.stderr
-    before = run_cli("predict", "--format", "jsonl", "--explain", str(first))
+    before = cli("predict", "--format", "jsonl", "--explain", str(first))
     assert before.returncode == 0, before.stderr
     assert before.stdout == after.stdout
     rows = [json.loads(line) for line in before.stdout.splitlines()]
     assert all(1 <= len(row["explanation"]) <= 5 for row in rows)  # the default N, 5
-    both = run_cli("predict", "--format", "jsonl", "--explain", str(first), str(second))
+    both = cli("predict", "--format", "jsonl", "--explain", str(first), str(second))
     assert both.returncode == 0, both.stderr
     assert [json.loads(line)["file"] for line in both.stdout.splitlines()] == \
         [str(first)] * len(rows) + [str(second)] * 2
-    split = run_cli("predict", "--format", "jsonl", str(first), "--explain", str(second))
+    split = cli("predict", "--format", "jsonl", str(first), "--explain", str(second))
     assert split.stdout == both.stdout
     stdin = run_cli("predict", "--format", "jsonl", "--explain", "-", stdin=SHORT_REPORT)
     assert stdin.returncode == 0 and "explanation" in stdin.stdout
-    two = run_cli("predict", "--format", "jsonl", "--explain", "2", str(first))  # a number is still N
+    two = cli("predict", "--format", "jsonl", "--explain", "2", str(first))  # a number is still N
     assert max(len(json.loads(line)["explanation"]) for line in two.stdout.splitlines()) == 2
     for args, said in ((["--explain", "0", str(first)], "1 or more"), (["--explain"], "FILE")):
-        result = run_cli("predict", *args)  # usage errors: argparse's usage, then the error
+        result = cli("predict", *args)  # usage errors: argparse's usage, then the error
         assert result.returncode == 2 and said in result.stderr.splitlines()[-1], result.stderr
 
 
@@ -323,13 +326,13 @@ def test_version():
     assert result.stdout.strip() == f"classifier {classifier.__version__}"
 
 
-def test_out_that_cannot_be_replaced_is_named_not_the_temporary_file(tmp_path):
+def test_out_that_cannot_be_replaced_is_named_not_the_temporary_file(tmp_path, cli):
     out = tmp_path / "labels.jsonl"
     out.write_text("keep me", encoding="utf-8")
     if subprocess.run(["chattr", "+i", str(out)], capture_output=True).returncode != 0:
         pytest.skip("chattr +i is not available here (needs root and a file system that has it)")
     try:
-        result = run_cli("predict", EXAMPLE, "--out", str(out), "--force")
+        result = cli("predict", EXAMPLE, "--out", str(out), "--force")
     finally:
         subprocess.run(["chattr", "-i", str(out)], check=True)
     _assert_clean_error(result, str(out), "cannot be written")
@@ -372,3 +375,36 @@ def test_missing_default_model_says_how_to_get_it(tmp_path):
     result = subprocess.run([sys.executable, "-m", "classifier", "predict", EXAMPLE], capture_output=True,
                             text=True, cwd=tmp_path, env={**env, "PYTHONPATH": str(tmp_path / "site")})
     _assert_clean_error(result, "no such model file", "pip install -e .", "--model")
+
+
+def test_help_is_cheap_and_the_commands_do_not_import_the_package_init():
+    """--help imports neither scikit-learn nor jieba; a command module takes what it shares from
+    ``_shared``, never from the package that imports it (no import cycle)."""
+    code = ("import sys\nfrom classifier.cli import main\n"
+            "for argv in (['--help'], ['predict', '--help'], ['train', '--help'], ['evaluate', '--help']):\n"
+            "    try:\n        main(argv)\n    except SystemExit as exit:\n        assert exit.code == 0\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'jieba', 'numpy')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                          env={**os.environ, "PYTHONPATH": ROOT})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+    import ast
+
+    folder = os.path.join(ROOT, "classifier", "cli")
+    for name in os.listdir(folder):
+        if name.endswith(".py") and name != "__init__.py":
+            with open(os.path.join(folder, name), encoding="utf-8") as handle:
+                tree = ast.parse(handle.read())
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ImportFrom) and node.level == 1:
+                    assert node.module, f"{name} imports the cli package itself"
+
+
+def test_the_console_script_names_main_and_the_package_ships_the_cli():
+    with open(os.path.join(ROOT, "pyproject.toml"), encoding="utf-8") as handle:
+        project = handle.read()
+    assert 'classifier = "classifier.cli:main"' in project
+    assert '"classifier.cli"' in project  # setuptools installs only the packages listed
+    from classifier.cli import main
+
+    assert callable(main)
