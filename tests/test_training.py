@@ -1,4 +1,5 @@
-"""Training and evaluation round trips, reproducibility, atomic model files, bad data."""
+"""Training and evaluation round trips (the train and evaluate commands run in-process through
+``main``; the library's ``train_from_files``), reproducibility, atomic model files, bad data."""
 import csv
 import json
 import os
@@ -39,17 +40,17 @@ def test_label_by_overlap_takes_the_label_covering_most_characters():
     assert label_by_overlap([(0, 12), (8, 30), (40, 50)], predicted) == ["x", "y", None]
 
 
-def test_train_on_own_labels_then_predict_and_evaluate(tmp_path):
+def test_train_on_own_labels_then_predict_and_evaluate(tmp_path, cli):
     data = tmp_path / "own.jsonl"
     write_jsonl(data, OWN)
     model_path = tmp_path / "own.joblib"
-    result = run_cli("train", str(data), "--out", str(model_path), "--folds", "2")
+    result = cli("train", str(data), "--out", str(model_path), "--folds", "2")
     assert result.returncode == 0, result.stderr
     assert "macro-F1" in result.stdout
     model = load_model(str(model_path))
     assert list(model.classes_) == ["reading", "safety"]
     assert list(model.predict(["举办读书交流会。", "开展消防安全检查。"])) == ["reading", "safety"]
-    evaluated = run_cli("evaluate", str(data), "--model", str(model_path), "--format", "json")
+    evaluated = cli("evaluate", str(data), "--model", str(model_path), "--format", "json")
     assert evaluated.returncode == 0, evaluated.stderr
     report = json.loads(evaluated.stdout)
     assert report["labels"] == ["reading", "safety"]
@@ -57,7 +58,7 @@ def test_train_on_own_labels_then_predict_and_evaluate(tmp_path):
     assert sum(map(sum, report["confusion"])) == len(OWN)
 
 
-def test_csv_training_data(tmp_path):
+def test_csv_training_data(tmp_path, cli):
     data = tmp_path / "own.csv"
     with open(data, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
@@ -65,19 +66,19 @@ def test_csv_training_data(tmp_path):
         writer.writerows(OWN)
     loaded = read_labelled(str(data))
     assert loaded.texts[0] == OWN[0][0] and loaded.labels[-1] == "safety" and loaded.docs[0] == "a"
-    result = run_cli("train", str(data), "--out", str(tmp_path / "m.joblib"), "--repeats", "0")
+    result = cli("train", str(data), "--out", str(tmp_path / "m.joblib"), "--repeats", "0")
     assert result.returncode == 0, result.stderr
 
 
-def test_model_file_is_never_overwritten_without_force(tmp_path):
+def test_model_file_is_never_overwritten_without_force(tmp_path, cli):
     data = tmp_path / "own.jsonl"
     write_jsonl(data, OWN)
     model_path = tmp_path / "m.joblib"
     model_path.write_bytes(b"precious")
-    result = run_cli("train", str(data), "--out", str(model_path), "--repeats", "0")
+    result = cli("train", str(data), "--out", str(model_path), "--repeats", "0")
     assert result.returncode != 0 and "--force" in result.stderr
     assert model_path.read_bytes() == b"precious"
-    result = run_cli("train", str(data), "--out", str(model_path), "--repeats", "0", "--force")
+    result = cli("train", str(data), "--out", str(model_path), "--repeats", "0", "--force")
     assert result.returncode == 0
     assert load_model(str(model_path)).classes_.tolist() == ["reading", "safety"]
     assert [p for p in os.listdir(tmp_path) if p.startswith(".tmp-")] == []
@@ -89,42 +90,43 @@ def test_model_file_is_never_overwritten_without_force(tmp_path):
     ('{"text": "甲"}\n', "line 1: missing or empty 'label'"),
     ('[1, 2]\n', "line 1"),
 ])
-def test_malformed_jsonl_names_the_line(tmp_path, content, fragment):
+def test_malformed_jsonl_names_the_line(tmp_path, content, fragment, cli):
     data = tmp_path / "bad.jsonl"
     data.write_text(content, encoding="utf-8")
-    result = run_cli("train", str(data), "--out", str(tmp_path / "m.joblib"))
+    result = cli("train", str(data), "--out", str(tmp_path / "m.joblib"))
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert str(data) in result.stderr and fragment in result.stderr
     assert not (tmp_path / "m.joblib").exists()
 
 
-def test_malformed_csv_names_the_line(tmp_path):
+def test_malformed_csv_names_the_line(tmp_path, cli):
     data = tmp_path / "bad.csv"
     data.write_text("text,label\n甲,theory\n乙,theory,extra\n", encoding="utf-8")
-    result = run_cli("train", str(data), "--out", str(tmp_path / "m.joblib"))
+    result = cli("train", str(data), "--out", str(tmp_path / "m.joblib"))
     assert result.returncode != 0 and "line 3" in result.stderr and "Traceback" not in result.stderr
     data.write_text("words,label\n甲,theory\n", encoding="utf-8")
-    result = run_cli("train", str(data), "--out", str(tmp_path / "m.joblib"))
+    result = cli("train", str(data), "--out", str(tmp_path / "m.joblib"))
     assert result.returncode != 0 and "header" in result.stderr
 
 
-def test_unknown_label_is_refused(tmp_path):
+def test_unknown_label_is_refused(tmp_path, cli):
     data = tmp_path / "own.jsonl"
     write_jsonl(data, OWN)
-    result = run_cli("train", str(data), "--out", str(tmp_path / "m.joblib"), "--labels", "reading,other")
+    result = cli("train", str(data), "--out", str(tmp_path / "m.joblib"), "--labels", "reading,other")
     assert result.returncode != 0 and "unknown label 'safety'" in result.stderr and "line 5" in result.stderr
     # Evaluating the default model on labels it does not know is refused too.
-    result = run_cli("evaluate", str(data), "--model", DEFAULT_MODEL)
+    result = cli("evaluate", str(data), "--model", DEFAULT_MODEL)
     assert result.returncode != 0 and "unknown label 'reading'" in result.stderr
 
 
-def test_training_data_that_is_not_there(tmp_path):
-    result = run_cli("train", str(tmp_path / "none.jsonl"), "--out", str(tmp_path / "m.joblib"))
+def test_training_data_that_is_not_there(tmp_path, cli):
+    result = cli("train", str(tmp_path / "none.jsonl"), "--out", str(tmp_path / "m.joblib"))
     assert result.returncode != 0 and "no such file" in result.stderr
-    result = run_cli("train", str(tmp_path), "--out", str(tmp_path / "m.joblib"))
+    result = cli("train", str(tmp_path), "--out", str(tmp_path / "m.joblib"))
     assert result.returncode != 0 and "directory" in result.stderr
 
 
+@pytest.mark.slow
 def test_the_documented_command_reproduces_the_shipped_model(tmp_path, default_model):
     """Same data, same seed: the same predictions as the shipped model, to the last digit."""
     out = tmp_path / "again.joblib"
@@ -179,25 +181,25 @@ def _one_line_error(result, *fragments):
         assert fragment in result.stderr
 
 
-def test_bad_corrections_docs_and_cv_data_are_one_line_errors(tmp_path):
+def test_bad_corrections_docs_and_cv_data_are_one_line_errors(tmp_path, cli):
     data = tmp_path / "own.jsonl"
     write_jsonl(data, OWN)
     out = str(tmp_path / "m.joblib")
     missing = str(tmp_path / "none.jsonl")
-    _one_line_error(run_cli("train", str(data), "--out", out, "--corrections", missing), missing, "no such file")
+    _one_line_error(cli("train", str(data), "--out", out, "--corrections", missing), missing, "no such file")
     corrections = tmp_path / "corrections.jsonl"
     corrections.write_text('{"doc": "a", "i": 0, "label": "bogus", "reason": "test"}\n', encoding="utf-8")
-    _one_line_error(run_cli("train", str(data), "--out", out, "--corrections", str(corrections),
+    _one_line_error(cli("train", str(data), "--out", out, "--corrections", str(corrections),
                             "--labels", "reading,safety"), "line 1", "unknown label 'bogus'")
-    _one_line_error(run_cli("evaluate", "--cv", str(data), "--docs", str(tmp_path / "nodocs")), "--docs")
+    _one_line_error(cli("evaluate", "--cv", str(data), "--docs", str(tmp_path / "nodocs")), "--docs")
     one_report = tmp_path / "one.jsonl"
     write_jsonl(one_report, [(t, l, "same") for t, l, _ in OWN])
-    _one_line_error(run_cli("evaluate", "--cv", str(one_report)), "at least two reports")
-    _one_line_error(run_cli("train", str(data), "--out", out, "--card", out), "another name")
+    _one_line_error(cli("evaluate", "--cv", str(one_report)), "at least two reports")
+    _one_line_error(cli("train", str(data), "--out", out, "--card", out), "another name")
     assert not os.path.exists(out)
 
 
-def test_unwritable_output_and_a_model_payload_that_is_not_a_model(tmp_path):
+def test_unwritable_output_and_a_model_payload_that_is_not_a_model(tmp_path, cli):
     import joblib
 
     from classifier.model import MODEL_FORMAT
@@ -205,11 +207,11 @@ def test_unwritable_output_and_a_model_payload_that_is_not_a_model(tmp_path):
     example = os.path.join(os.path.dirname(DEFAULT_MODEL), "..", "examples", "town_report.txt")
     blocker = tmp_path / "file"
     blocker.write_text("x", encoding="utf-8")
-    _one_line_error(run_cli("predict", example, "--format", "jsonl", "--out", str(blocker / "x.jsonl")),
+    _one_line_error(cli("predict", example, "--format", "jsonl", "--out", str(blocker / "x.jsonl")),
                     "is a file, not a folder")
     fake = tmp_path / "fake.joblib"
     joblib.dump({"format": MODEL_FORMAT, "model": "x"}, fake)
-    _one_line_error(run_cli("predict", example, "--model", str(fake)), str(fake), "not a classifier model")
+    _one_line_error(cli("predict", example, "--model", str(fake)), str(fake), "not a classifier model")
 
 
 def test_corrections_relabel_their_paragraphs_and_the_shipped_ones_all_apply(tmp_path, corpus_rows):
@@ -280,56 +282,191 @@ def test_report_groups_follow_the_doc_whatever_the_line_order():
     assert len(parts(data_of(shuffled, with_i=False))) == 3
 
 
-def test_train_protects_its_inputs_and_explains_data_it_cannot_use(tmp_path):
+def test_train_protects_its_inputs_and_explains_data_it_cannot_use(tmp_path, cli):
     data = tmp_path / "own.jsonl"
     write_jsonl(data, OWN)
     before = data.read_bytes()
-    _one_line_error(run_cli("train", str(data), "--out", str(data), "--force"), str(data), "input files")
+    _one_line_error(cli("train", str(data), "--out", str(data), "--force"), str(data), "input files")
     assert data.read_bytes() == before
     tiny = tmp_path / "tiny.jsonl"
     write_jsonl(tiny, [("篮球", "sport", None), ("足球", "sport", None), ("医院", "health", None),
                        ("体检", "health", None)])
-    result = run_cli("train", str(tiny), "--out", str(tmp_path / "m.joblib"), "--repeats", "0")
+    result = cli("train", str(tiny), "--out", str(tmp_path / "m.joblib"), "--repeats", "0")
     assert result.returncode == 2 and "Traceback" not in result.stderr and "min_df" not in result.stderr
     assert result.stderr.strip().splitlines()[-1].endswith("too little text to learn from: no word occurs in 2 "
                                                            "or more of the 4 paragraphs")
     # A label set naming a label no paragraph has: trained, with a warning.
-    result = run_cli("train", str(data), "--out", str(tmp_path / "m.joblib"), "--labels", "reading,safety,music",
+    result = cli("train", str(data), "--out", str(tmp_path / "m.joblib"), "--labels", "reading,safety,music",
                      "--repeats", "0")
     assert result.returncode == 0 and "no paragraph is labelled music" in result.stderr
 
 
-def test_corrections_must_use_the_datas_labels_and_name_its_paragraphs(tmp_path):
+def test_corrections_must_use_the_datas_labels_and_name_its_paragraphs(tmp_path, cli):
     data = tmp_path / "own.jsonl"
     data.write_text("".join(json.dumps({"text": t, "label": l, "doc": d, "i": n}, ensure_ascii=False) + "\n"
                             for n, (t, l, d) in enumerate(OWN)), encoding="utf-8")
     fix = tmp_path / "fix.jsonl"
     fix.write_text('{"doc": "a", "i": 0, "label": "safty", "reason": "typo"}\n', encoding="utf-8")
-    _one_line_error(run_cli("train", str(data), "--out", str(tmp_path / "m.joblib"), "--corrections", str(fix)),
+    _one_line_error(cli("train", str(data), "--out", str(tmp_path / "m.joblib"), "--corrections", str(fix)),
                     str(fix), "line 1", "unknown label 'safty'")
     fix.write_text('{"doc": "a", "i": 1, "label": "safety", "reason": "test"}\n'
                    '{"doc": "a", "i": 99, "label": "safety", "reason": "no such paragraph"}\n', encoding="utf-8")
-    result = run_cli("train", str(data), "--out", str(tmp_path / "m.joblib"), "--corrections", str(fix),
+    result = cli("train", str(data), "--out", str(tmp_path / "m.joblib"), "--corrections", str(fix),
                      "--repeats", "0")
     assert result.returncode == 0, result.stderr
     assert "1 corrections applied" in result.stderr
     assert f"{fix}: 1 correction(s) name no paragraph of the data: a#99" in result.stderr
 
 
-def test_evaluate_refuses_options_it_would_ignore_and_says_when_it_scores_training_data(tmp_path):
+def test_evaluate_refuses_options_it_would_ignore_and_says_when_it_scores_training_data(tmp_path, cli):
     data = tmp_path / "own.jsonl"
     write_jsonl(data, OWN)
-    _one_line_error(run_cli("evaluate", str(data), "--folds", "3"), "--folds", "only with --cv")
-    _one_line_error(run_cli("evaluate", str(data), "--corrections", str(data)), "--corrections", "only with --cv")
-    _one_line_error(run_cli("evaluate", "--cv", str(data), "--model", DEFAULT_MODEL), "--model", "not used with --cv")
-    result = run_cli("evaluate", "--cv", str(data), "--folds", "9", "--repeats", "1")
+    _one_line_error(cli("evaluate", str(data), "--folds", "3"), "--folds", "only with --cv")
+    _one_line_error(cli("evaluate", str(data), "--corrections", str(data)), "--corrections", "only with --cv")
+    _one_line_error(cli("evaluate", "--cv", str(data), "--model", DEFAULT_MODEL), "--model", "not used with --cv")
+    result = cli("evaluate", "--cv", str(data), "--folds", "9", "--repeats", "1")
     assert result.returncode == 0, result.stderr
     assert "cross-validation: 4 folds grouped by report (4 reports" in result.stdout  # 4 docs: 4 folds
     model = tmp_path / "m.joblib"
-    assert run_cli("train", str(data), "--out", str(model), "--repeats", "0").returncode == 0
-    result = run_cli("evaluate", str(data), "--model", str(model))
+    assert cli("train", str(data), "--out", str(model), "--repeats", "0").returncode == 0
+    result = cli("evaluate", str(data), "--model", str(model))
     assert result.returncode == 0 and "is the model's own training data" in result.stderr
     other = tmp_path / "other.jsonl"
     write_jsonl(other, OWN[:3] + OWN[4:7])
-    result = run_cli("evaluate", str(other), "--model", str(model))
+    result = cli("evaluate", str(other), "--model", str(model))
     assert result.returncode == 0 and "training data" not in result.stderr
+
+
+def _relabelled_fixture(tmp_path, tiny_corpus, rename, keep_doc=lambda doc: True):
+    """The tests' corpus with its labels renamed by ``rename`` and the doc of the rows whose doc
+    ``keep_doc`` refuses dropped."""
+    rows = []
+    with open(tiny_corpus.labels, encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            row["label"] = rename(row["label"])
+            if not keep_doc(row["doc"]):
+                del row["doc"]
+            rows.append(row)
+    path = tmp_path / "data.jsonl"
+    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    return path, rows
+
+
+def test_train_from_files_gives_model_metadata_scores_and_notes(tiny_corpus, tmp_path):
+    from classifier.model import load_model_with_metadata, save_model
+    from classifier.training import TrainingRun, train_from_files, write_card
+
+    heard = []
+    run = train_from_files([tiny_corpus.labels], docs=tiny_corpus.docs, folds=4, repeats=1, seed=2,
+                           notify=heard.append)
+    assert isinstance(run, TrainingRun)
+    assert run.notes == heard and run.notes[0].startswith("training on 158 paragraphs")
+    assert run.cv["folds"] == 4 and run.cv["groups"] == 8 and run.cv["end_to_end"] is not None
+    assert run.cv["paragraph"]["macro_f1"] > 0.8
+    assert run.metadata["seed"] == 2 and run.metadata["cross_validation"] is run.cv
+    assert run.metadata["command"] == f"python -m classifier train {tiny_corpus.labels}"
+    assert sorted(run.model.classes_) == sorted(run.info["label_counts"])
+    save_model(run.model, str(tmp_path / "m.joblib"), run.metadata)
+    write_card(run.metadata, str(tmp_path / "card.md"))
+    _, meta = load_model_with_metadata(str(tmp_path / "m.joblib"))
+    assert "### End-to-end scores" in (tmp_path / "card.md").read_text(encoding="utf-8")
+    assert meta["data"] == run.info
+
+
+def test_train_records_the_arguments_given_to_main_not_sys_argv(tiny_corpus, tmp_path, cli, monkeypatch):
+    from classifier.model import load_model_with_metadata
+
+    monkeypatch.setattr("sys.argv", ["pytest", "--something-else"])
+    model = tmp_path / "m.joblib"
+    result = cli("train", tiny_corpus.labels, "--out", model, "--repeats", "0")
+    assert result.returncode == 0, result.stderr
+    _, meta = load_model_with_metadata(str(model))
+    assert meta["command"] == f"python -m classifier train {tiny_corpus.labels} --out {model} --repeats 0"
+
+
+def test_train_and_evaluate_cv_print_the_same_words_as_before(tiny_corpus, tmp_path, cli):
+    result = cli("train", tiny_corpus.labels, "--docs", tiny_corpus.docs, "--out", tmp_path / "m.joblib",
+                 "--folds", "4", "--card", tmp_path / "card.md")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "training on 158 paragraphs (22 repeated paragraphs dropped, 0 corrections applied) from 8 documents",
+        f"wrote model to {tmp_path / 'm.joblib'}", f"wrote model card to {tmp_path / 'card.md'}"]
+    assert result.stdout.startswith("cross-validation: 4 folds grouped by report (8 reports, 158 paragraphs), "
+                                    "1 repeat(s)\n\nparagraph scores\n")
+    assert "end-to-end scores (own segmentation of each held-out report)" in result.stdout
+    evaluated = cli("evaluate", "--cv", tiny_corpus.labels, "--docs", tiny_corpus.docs, "--folds", "4",
+                    "--repeats", "1")
+    assert evaluated.returncode == 0 and evaluated.stderr == ""
+    assert evaluated.stdout == result.stdout  # the same folds, seed and model: the same scores
+
+
+def test_evaluate_cv_with_docs_and_paragraphs_without_a_doc_is_a_note_not_a_traceback(tiny_corpus, tmp_path, cli):
+    # One report's rows lose their doc, the others keep theirs: a mix of None and names.
+    data, _ = _relabelled_fixture(tmp_path, tiny_corpus, lambda label: label, keep_doc=lambda doc: doc != "doc_00")
+    result = cli("evaluate", "--cv", data, "--docs", tiny_corpus.docs, "--folds", "3", "--repeats", "1")
+    assert result.returncode == 0, result.stderr
+    notes = result.stderr.strip().splitlines()
+    assert notes[0] == "note: --docs ignored: some paragraphs name no doc, so no end-to-end scores"
+    assert "end-to-end" not in result.stdout and "paragraph scores" in result.stdout
+
+
+def test_end_to_end_cv_of_a_label_set_without_other(tiny_corpus, tmp_path, cli):
+    """Text no predicted paragraph covers takes the model's fallback label, not a hard-coded "other"."""
+    merge = {"theory": "a", "ideology": "a", "media": "b", "civilization": "b", "culture": "c", "other": "c"}
+    data, rows = _relabelled_fixture(tmp_path, tiny_corpus, merge.get)
+    # A labelled span on the line break after each report's first paragraph: no paragraph covers it.
+    extra = [{"doc": row["doc"], "i": 100, "start": row["end"], "end": row["end"] + 1, "text": "换行",
+              "label": "a"} for row in rows if row["i"] == 0]
+    with open(data, "a", encoding="utf-8") as handle:
+        handle.write("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in extra))
+    result = cli("evaluate", "--cv", data, "--docs", tiny_corpus.docs, "--folds", "4", "--repeats", "1",
+                 "--format", "json")
+    assert result.returncode == 0, result.stderr
+    end_to_end = json.loads(result.stdout)["end_to_end"]
+    assert end_to_end["labels"] == ["a", "b", "c"]
+    # The uncovered spans (true label a) took the training data's most frequent label.
+    assert sum(end_to_end["confusion"][0]) == end_to_end["per_label"]["a"]["support"]
+
+
+def test_fallback_label_is_the_models_else_other_else_the_majority():
+    from types import SimpleNamespace
+
+    from classifier.evaluate import fallback_label
+
+    assert fallback_label(SimpleNamespace(classes_=["a", "other"], fallback_label_="a")) == "a"
+    assert fallback_label(SimpleNamespace(classes_=["a", "other"])) == "other"
+    assert fallback_label(SimpleNamespace(classes_=["a", "b", "c"]), ["b", "c", "c", "b", "c"]) == "c"
+
+
+def test_default_estimator_is_the_one_default_model():
+    from classifier import analysis
+    from classifier.training import default_estimator
+
+    assert default_estimator(3).get_params() == ParagraphClassifier(random_state=3).get_params()
+    assert default_estimator(C=2.0).C == 2.0
+    assert analysis.factory(None) is default_estimator
+
+
+def test_the_model_card_regenerates_from_the_shipped_models_metadata():
+    from classifier.model import load_model_with_metadata
+    from classifier.training import model_card
+
+    _, meta = load_model_with_metadata(DEFAULT_MODEL)
+    with open(os.path.join(ROOT, "models", "MODEL_CARD.md"), encoding="utf-8") as handle:
+        assert model_card(meta) == handle.read()
+
+
+def test_score_tables_for_the_terminal():
+    import io
+
+    from classifier.tables import write_scores
+
+    block = scores(["theory", "theory", "other"], ["theory", "other", "other"], ["other", "theory"])
+    out = io.StringIO()
+    write_scores(block, out, "title")
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "title"
+    assert lines[2].split() == ["other", "其他", "0.500", "1.000", "0.667", "1"]
+    assert lines[4].split() == ["macro-F1", "0.667", "3"]
+    assert lines[-2].split() == ["theory", "理论学习", "1", "1"]
