@@ -1,4 +1,4 @@
-"""classifier.analysis on small made-up data: out-of-fold predictions keep a report on one side,
+"""classifier.analysis, .curve, .plots and .tables' Markdown tables on small made-up data: out-of-fold predictions keep a report on one side,
 confident mistakes come surest first, the learning curve has the sizes asked for, the power-law
 fit recovers a known curve and falls back when it cannot fit."""
 import math
@@ -6,7 +6,8 @@ import math
 import numpy as np
 import pytest
 
-from classifier import analysis
+from classifier import analysis, plots, tables
+from classifier import curve as learning
 from classifier.data import LabelledData
 from classifier.model import ParagraphClassifier
 
@@ -114,7 +115,7 @@ def test_confident_mistakes_are_the_wrong_ones_surest_first():
 def test_learning_curve_sizes_and_grouping():
     data = make_data(docs=15)
     recorder = Recorder()
-    curve = analysis.learning_curve(recorder, data, sizes=(2, 4, 8, 100), repeats=2, folds=3, seed=0)
+    curve = learning.learning_curve(recorder, data, sizes=(2, 4, 8, 100), repeats=2, folds=3, seed=0)
     assert curve["sizes"] == [2, 4, 8, 100]
     assert curve["reports"][:3] == [2, 4, 8]
     assert curve["reports"][3] == 10  # 100 asked, each training fold has only 10 reports
@@ -126,20 +127,20 @@ def test_learning_curve_sizes_and_grouping():
     assert curve["mean"][-1] >= curve["mean"][0] - 0.05
     assert curve["total_reports"] == 15 and curve["total_paragraphs"] == 60
     assert "predict" in curve["fit"]
-    text = analysis.curve_conclusion(curve)
+    text = learning.curve_conclusion(curve)
     assert "reports" in text and "twice as many (30)" in text
 
 
 def test_learning_curve_default_sizes_double_up_to_a_whole_training_fold():
     data = make_data(docs=20, per_doc=2)
-    curve = analysis.learning_curve(small_model, data, repeats=1, folds=4)
+    curve = learning.learning_curve(small_model, data, repeats=1, folds=4)
     assert curve["sizes"] == [4, 8, 15]
 
 
 def test_learning_curve_training_sets_are_nested_and_exclude_the_held_out_fold():
     data = make_data(docs=10)
     recorder = Recorder()
-    analysis.learning_curve(recorder, data, sizes=(2, 4, 8), repeats=1, folds=2, seed=3)
+    learning.learning_curve(recorder, data, sizes=(2, 4, 8), repeats=1, folds=2, seed=3)
     doc_of = dict(zip(data.texts, data.docs))
     trained = [{doc_of[t] for t in texts} for texts in recorder.trained]
     assert [len(t) for t in trained] == [2, 4, 5, 2, 4, 5]
@@ -153,33 +154,33 @@ def test_learning_curve_training_sets_are_nested_and_exclude_the_held_out_fold()
 def test_power_law_fit_recovers_a_known_curve_and_its_doubling_gain():
     n = np.array([4, 8, 16, 32, 64], dtype=float)
     f1 = 0.9 - 0.8 * n ** -0.7
-    fit = analysis.fit_power_law(n, f1)
+    fit = learning.fit_power_law(n, f1)
     assert fit["method"] == "power law"
     assert fit["a"] == pytest.approx(0.9, abs=1e-3) and fit["c"] == pytest.approx(0.7, abs=1e-2)
     expected = 0.8 * (80 ** -0.7 - 160 ** -0.7)
-    assert analysis.doubling_gain(fit, 80) == pytest.approx(expected, abs=1e-3)
+    assert learning.doubling_gain(fit, 80) == pytest.approx(expected, abs=1e-3)
 
 
 def test_power_law_fit_falls_back_to_a_line_in_log_n():
-    fit = analysis.fit_power_law([8, 16, 32], [0.6, 0.7, 0.8])  # too few points for three parameters
+    fit = learning.fit_power_law([8, 16, 32], [0.6, 0.7, 0.8])  # too few points for three parameters
     assert fit["method"] == "log-linear" and fit["slope"] == pytest.approx(0.1)
-    assert analysis.doubling_gain(fit, 32) == pytest.approx(0.1)
+    assert learning.doubling_gain(fit, 32) == pytest.approx(0.1)
     assert fit["predict"](1e9) == 1.0  # capped
 
 
 def test_conclusion_says_when_the_curve_is_flat():
     curve = {"reports": [4.0, 8.0, 16.0, 32.0, 64.0], "mean": [0.8, 0.8, 0.8, 0.8, 0.8],
              "std": [0.01] * 5, "total_reports": 80}
-    curve["fit"] = analysis.fit_power_law(curve["reports"], curve["mean"])
-    text = analysis.curve_conclusion(curve)
+    curve["fit"] = learning.fit_power_law(curve["reports"], curve["mean"])
+    text = learning.curve_conclusion(curve)
     assert "barely help" in text and "gain of +0.000" in text
     rising = dict(curve, mean=[0.4, 0.5, 0.6, 0.7, 0.8], std=[0.005] * 5)
-    rising["fit"] = analysis.fit_power_law(rising["reports"], rising["mean"])
-    assert "help noticeably" in analysis.curve_conclusion(rising)
+    rising["fit"] = learning.fit_power_law(rising["reports"], rising["mean"])
+    assert "help noticeably" in learning.curve_conclusion(rising)
 
 
-def test_format_table_escapes_and_cuts():
-    table = analysis.format_table([{"a": 0.12345, "b": "x|y" + "z" * 20}], ["a", "b"], width=10)
+def test_markdown_table_escapes_and_cuts():
+    table = tables.markdown_table([{"a": 0.12345, "b": "x|y" + "z" * 20}], ["a", "b"], width=10)
     assert table.splitlines() == ["| a | b |", "|---|---|", "| 0.123 | x\\|yzzzzz… |"]
 
 
@@ -189,11 +190,11 @@ def test_plots_draw_without_a_display():
     import matplotlib.pyplot as plt
 
     block = {"labels": ["a", "b"], "confusion": [[3, 1], [0, 4]]}
-    ax = analysis.plot_confusion(block)
+    ax = plots.plot_confusion(block)
     assert [t.get_text() for t in ax.texts] == ["3", "1", "0", "4"]
     curve = {"reports": [2.0, 4.0, 8.0, 16.0], "mean": [0.5, 0.6, 0.68, 0.72], "std": [0.02] * 4,
              "total_reports": 20}
-    curve["fit"] = analysis.fit_power_law(curve["reports"], curve["mean"])
-    ax = analysis.plot_learning_curve(curve)
+    curve["fit"] = learning.fit_power_law(curve["reports"], curve["mean"])
+    ax = plots.plot_learning_curve(curve)
     assert ax.get_xlim()[1] >= 40 and not math.isnan(ax.get_ylim()[0])
     plt.close("all")

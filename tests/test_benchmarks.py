@@ -9,6 +9,7 @@ import pytest
 from conftest import CORPUS, ROOT
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("variant", ["+cues", "no domain dictionary"])
 def test_accuracy_experiments_run_and_write_their_table(tmp_path, variant):
     out = tmp_path / "EXPERIMENTS.md"
@@ -36,6 +37,7 @@ def test_run_together_moves_spans_with_the_text():
     assert run_together(text, "")[0] == "标题第一段。第二段。"
 
 
+@pytest.mark.slow
 def test_run_together_benchmark_runs_and_writes_its_table(tmp_path):
     out = tmp_path / "run_together.md"
     done = subprocess.run([sys.executable, os.path.join(ROOT, "benchmarks", "run_together.py"),
@@ -66,6 +68,7 @@ def test_baseline_keywords_come_from_the_guides_cue_column():
     assert list(model.predict_report(["今天刊发稿件两篇，读原著一本。", "食堂开饭。"])) == ["media", "other"]
 
 
+@pytest.mark.slow
 def test_baselines_benchmark_runs_and_writes_its_table(tmp_path):
     out = tmp_path / "baselines.md"
     done = subprocess.run([sys.executable, os.path.join(ROOT, "benchmarks", "baselines.py"),

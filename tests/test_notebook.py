@@ -58,6 +58,7 @@ def test_committed_notebook_has_no_outputs_and_no_report_text():
             assert not re.search(r"\d\.\d", cell.source), "numbers belong in computed outputs, not markdown"
 
 
+@pytest.mark.slow
 def test_notebook_runs_top_to_bottom(python3_kernel, monkeypatch):
     from nbclient import NotebookClient
 
