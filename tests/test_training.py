@@ -10,7 +10,7 @@ from classifier import ParagraphClassifier, load_model
 from classifier.data import read_labelled
 from classifier.evaluate import label_by_overlap, scores
 
-from conftest import DEFAULT_MODEL, DOCS, LABELS, ROOT, doc_text, run_cli
+from conftest import DEFAULT_MODEL, LABELS, ROOT, doc_text, run_cli
 
 # Short paragraphs written for the tests: two made-up areas of a user's own label set.
 OWN = [
