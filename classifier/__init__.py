@@ -27,6 +27,9 @@ _EXPORTS = {
     "read_labelled": "data",
     "scores": "evaluate",
     "cross_validate": "evaluate",
+    "train_from_files": "training",
+    "TrainingRun": "training",
+    "default_estimator": "training",
     "InputError": "errors",
     "DEFAULT_LABELS": "labels",
 }
