@@ -53,8 +53,9 @@ def _parse(page):
 
 def _labelled(model, names):
     from classifier import label_reports
+    from classifier.read import Document
 
-    return label_reports(model, [(os.path.join(DOCS, f"{n}.txt"), doc_text(n)) for n in names], explain=4)
+    return label_reports(model, [Document(os.path.join(DOCS, f"{n}.txt"), doc_text(n)) for n in names], explain=4)
 
 
 def _html(reports):

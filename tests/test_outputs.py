@@ -106,7 +106,8 @@ def _occurs(feature, paragraph, title_area=None):
     if kind == "h":
         return heading is not None and _words_in(term, heading)
     if kind in ("l", "cues", "lead-cues", "heading-cues"):
-        from classifier.vectorize import lead, load_cues
+        from classifier.resources import cues as load_cues
+        from classifier.vectorize import lead
 
         forms = _as_features_see(text)
         if kind == "l":
