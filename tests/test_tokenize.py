@@ -1,5 +1,6 @@
 """The public tokenizer: jieba's cut with the domain dictionary, from a dictionary cache of our
 own, leaving jieba as it found it for other code; and start-up that loads nothing heavy."""
+import json
 import os
 import random
 import re

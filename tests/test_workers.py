@@ -45,10 +45,11 @@ def test_interrupted_jobs_leave_no_worker_behind(default_model, monkeypatch):
     import multiprocessing
 
     from classifier import report as report_module
+    from classifier.read import Document
     from classifier.report import label_reports
 
     paragraph = "组织党委中心组专题学习，开展理论宣讲进基层活动，深入推进移风易俗。"
-    reports = [(f"r{i}", "\n".join([paragraph] * 20)) for i in range(40)]
+    reports = [Document(f"r{i}", "\n".join([paragraph] * 20)) for i in range(40)]
     monkeypatch.setattr(report_module, "_CHUNK_CHARS", 500)
     before = set(multiprocessing.active_children())
     children_before = set(_children(os.getpid()))
