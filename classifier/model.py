@@ -124,14 +124,18 @@ class ParagraphClassifier(DefaultsForNewParams, ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "vectorizer_")
         return self.vectorizer_.transform(_texts(X), headings=headings)
 
+    # Features first: an unfitted model then raises NotFittedError (from transform), not AttributeError.
     def decision_function(self, X, *, headings=None):
-        return self.linear_.decision_function(self.transform(X, headings=headings))
+        features = self.transform(X, headings=headings)
+        return self.linear_.decision_function(features)
 
     def predict_proba(self, X, *, headings=None):
-        return self.linear_.predict_proba(self.transform(X, headings=headings))
+        features = self.transform(X, headings=headings)
+        return self.linear_.predict_proba(features)
 
     def predict(self, X, *, headings=None):
-        return self.classes_[np.argmax(self.predict_proba(X, headings=headings), axis=1)]
+        probabilities = self.predict_proba(X, headings=headings)
+        return self.classes_[np.argmax(probabilities, axis=1)]
 
     def predict_report_proba(self, X, *, headings=None, reports=None):
         """Probabilities for paragraphs read in order as parts of reports (:mod:`context`).
@@ -159,7 +163,8 @@ class ParagraphClassifier(DefaultsForNewParams, ClassifierMixin, BaseEstimator):
 
     def predict_report(self, X, *, headings=None, reports=None):
         """Labels of paragraphs read in order as parts of reports (see :meth:`predict_report_proba`)."""
-        return self.classes_[np.argmax(self.predict_report_proba(X, headings=headings, reports=reports), axis=1)]
+        probabilities = self.predict_report_proba(X, headings=headings, reports=reports)
+        return self.classes_[np.argmax(probabilities, axis=1)]
 
     def explain(self, X, *, headings=None, top=5, labels=None, reports=None, in_report=False):
         """For each paragraph, the ``top`` features that pushed it most towards a label.
