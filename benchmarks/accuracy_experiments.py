@@ -10,76 +10,63 @@ table is written to --out with the date and the data's digest.
 """
 from __future__ import annotations
 
-import contextlib
+import functools
 import os
 import time
 from datetime import date
 
 from cv_bench import ROOT, SHARED, cv_parser
 
-import classifier.segment as segment_module
-import classifier.vectorize as vectorize_module
 from classifier.evaluate import cross_validate
 from classifier.model import ParagraphClassifier
-from classifier.tokenize import _normalise
+from classifier.tokenize import normalise
 from classifier.training import load_training_data
 
 NO_SECTION = {"section_weight": 0.0}
 NO_TITLE = {"title_weight": 0.0, "theme_weight": 0.0, **NO_SECTION}
 NO_CONTEXT = {"neighbour_weight": 0.0, "heading_context_weight": 0.0, **NO_TITLE}
+# Segmentation as it was before hard-wrapped lines were joined.
+NO_WRAP_JOINING = {"join_wrapped": False}
 
 
-@contextlib.contextmanager
-def no_wrap_joining():
-    """Segmentation as it was before hard-wrapped lines were joined."""
-    original = segment_module._join_wrapped
-    segment_module._join_wrapped = lambda text, lines, keep=(): lines
-    try:
-        yield
-    finally:
-        segment_module._join_wrapped = original
-
-
-@contextlib.contextmanager
-def plain_jieba():
-    """jieba's own dictionary only, without the domain dictionary."""
+@functools.lru_cache(maxsize=None)
+def _plain_tokenizer():
     import jieba
 
-    plain = jieba.Tokenizer()
-    original = vectorize_module.tokenize
-    vectorize_module.tokenize = lambda text: [t for t in map(_normalise, plain.lcut(text)) if t is not None]
-    try:
-        yield
-    finally:
-        vectorize_module.tokenize = original
+    return jieba.Tokenizer()
 
 
-# (name, what changes, parameters, context manager)
+def plain_jieba(text):
+    """Tokens of jieba's own dictionary only, without the domain dictionary."""
+    return [t for t in map(normalise, _plain_tokenizer().lcut(text)) if t is not None]
+
+
+# (name, what changes, model parameters, cross_validate's segmentation options)
 VARIANTS = [
-    ("words", "TF-IDF of jieba word 1–2-grams, logistic regression", dict(char_ngram_range=None, cue_weight=0, **NO_CONTEXT), no_wrap_joining),
-    ("+chars", "and character 1–3-grams", dict(cue_weight=0, **NO_CONTEXT), no_wrap_joining),
-    ("+heading words", "and the section heading's words as a third block (weight 0.5)", dict(cue_weight=0, heading_weight=0.5, **NO_CONTEXT), no_wrap_joining),
-    ("+cues", "chars, and counts of each area's cue terms (resources/cues.tsv), no heading block", dict(**NO_CONTEXT), no_wrap_joining),
-    ("+joined wraps", "and hard-wrapped lines joined in segmentation, cut at sentence ends", dict(**NO_CONTEXT), None),
-    ("+report context", "and the report context: neighbours (0.2) and heading (0.3) in decoding", dict(**NO_TITLE), None),
-    ("+title area", "and the area the report's title names, if one (classifier/theme.py): title 3.0, every paragraph 0.75", dict(**NO_SECTION), None),
-    ("default", "and a heading unsure of itself (own probability < 0.7) leaning to the paragraphs directly under it (0.5)", dict(), None),
-    ("default, no domain dictionary", "jieba without resources/userdict.txt", dict(), plain_jieba),
-    ("default, no class weights", "class_weight=None", dict(class_weight=None), None),
-    ("default, C=3", "stronger regularisation", dict(C=3.0), None),
-    ("default, C=30", "weaker regularisation", dict(C=30.0), None),
-    ("default, chars 1–4", "character 1–4-grams", dict(char_ngram_range=(1, 4)), None),
-    ("default, cues ×2", "cue_weight=0.6", dict(cue_weight=0.6), None),
-    ("default + heading words", "heading block 0.2 on top of the context", dict(heading_weight=0.2), None),
-    ("default + lead words", "the opening clause's words as a block (0.3)", dict(lead_weight=0.3), None),
-    ("default, neighbours 0.1", "neighbour_weight=0.1", dict(neighbour_weight=0.1), None),
-    ("default, neighbours 0.35", "neighbour_weight=0.35", dict(neighbour_weight=0.35), None),
-    ("default, heading 0.6", "heading_context_weight=0.6", dict(heading_context_weight=0.6), None),
-    ("default, theme 0.4", "theme_weight=0.4", dict(theme_weight=0.4), None),
-    ("default, theme 1.5", "theme_weight=1.5", dict(theme_weight=1.5), None),
-    ("default, section 1.0", "section_weight=1.0", dict(section_weight=1.0), None),
-    ("default, section threshold 0.85", "section_threshold=0.85: surer headings lean too", dict(section_threshold=0.85), None),
-    ("default, title only", "theme_weight=0: only the title line leans to its area", dict(theme_weight=0.0), None),
+    ("words", "TF-IDF of jieba word 1–2-grams, logistic regression", dict(char_ngram_range=None, cue_weight=0, **NO_CONTEXT), NO_WRAP_JOINING),
+    ("+chars", "and character 1–3-grams", dict(cue_weight=0, **NO_CONTEXT), NO_WRAP_JOINING),
+    ("+heading words", "and the section heading's words as a third block (weight 0.5)", dict(cue_weight=0, heading_weight=0.5, **NO_CONTEXT), NO_WRAP_JOINING),
+    ("+cues", "chars, and counts of each area's cue terms (resources/cues.tsv), no heading block", dict(**NO_CONTEXT), NO_WRAP_JOINING),
+    ("+joined wraps", "and hard-wrapped lines joined in segmentation, cut at sentence ends", dict(**NO_CONTEXT), {}),
+    ("+report context", "and the report context: neighbours (0.2) and heading (0.3) in decoding", dict(**NO_TITLE), {}),
+    ("+title area", "and the area the report's title names, if one (classifier/theme.py): title 3.0, every paragraph 0.75", dict(**NO_SECTION), {}),
+    ("default", "and a heading unsure of itself (own probability < 0.7) leaning to the paragraphs directly under it (0.5)", dict(), {}),
+    ("default, no domain dictionary", "jieba without resources/userdict.txt", dict(tokenizer=plain_jieba), {}),
+    ("default, no class weights", "class_weight=None", dict(class_weight=None), {}),
+    ("default, C=3", "stronger regularisation", dict(C=3.0), {}),
+    ("default, C=30", "weaker regularisation", dict(C=30.0), {}),
+    ("default, chars 1–4", "character 1–4-grams", dict(char_ngram_range=(1, 4)), {}),
+    ("default, cues ×2", "cue_weight=0.6", dict(cue_weight=0.6), {}),
+    ("default + heading words", "heading block 0.2 on top of the context", dict(heading_weight=0.2), {}),
+    ("default + lead words", "the opening clause's words as a block (0.3)", dict(lead_weight=0.3), {}),
+    ("default, neighbours 0.1", "neighbour_weight=0.1", dict(neighbour_weight=0.1), {}),
+    ("default, neighbours 0.35", "neighbour_weight=0.35", dict(neighbour_weight=0.35), {}),
+    ("default, heading 0.6", "heading_context_weight=0.6", dict(heading_context_weight=0.6), {}),
+    ("default, theme 0.4", "theme_weight=0.4", dict(theme_weight=0.4), {}),
+    ("default, theme 1.5", "theme_weight=1.5", dict(theme_weight=1.5), {}),
+    ("default, section 1.0", "section_weight=1.0", dict(section_weight=1.0), {}),
+    ("default, section threshold 0.85", "section_threshold=0.85: surer headings lean too", dict(section_threshold=0.85), {}),
+    ("default, title only", "theme_weight=0: only the title line leans to its area", dict(theme_weight=0.0), {}),
 ]
 
 
@@ -94,13 +81,12 @@ def main(argv=None):
     data, info = load_training_data([labels_path], corrections=args.corrections or None)
     digest, corrected = info["files"][labels_path][:16], info["corrections_applied"]
     rows = []
-    for name, change, params, context in VARIANTS:
+    for name, change, params, segmentation in VARIANTS:
         if args.only and args.only not in name:
             continue
         started = time.time()
-        with (context() if context else contextlib.nullcontext()):
-            result = cross_validate(lambda: ParagraphClassifier(**params), data, folds=args.folds,
-                                    repeats=args.repeats, docs_dir=os.path.join(args.corpus, "docs"))
+        result = cross_validate(lambda: ParagraphClassifier(**params), data, folds=args.folds,
+                                repeats=args.repeats, docs_dir=os.path.join(args.corpus, "docs"), **segmentation)
         para, e2e = result["paragraph"], result["end_to_end"]
         rows.append((name, change, para, e2e))
         per_label = " ".join(f"{label[:4]} {e2e['per_label'][label]['f1']:.2f}" for label in e2e["labels"])

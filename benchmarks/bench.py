@@ -217,6 +217,7 @@ def in_process(batch, rounds):
     import jieba
 
     from classifier import label_reports, load_model
+    from classifier.read import Document
     from classifier.tokenize import tokenizer
 
     jieba.setLogLevel(60)
@@ -226,16 +227,16 @@ def in_process(batch, rounds):
     texts = []
     for name in sorted(os.listdir(batch)):
         with open(os.path.join(batch, name), encoding="utf-8") as handle:
-            texts.append((name, handle.read()))
-    chars = sum(len(t) for _, t in texts)
+            texts.append(Document(name, handle.read()))
+    chars = sum(len(d.text) for d in texts)
     label_reports(model, texts[:5])  # first calls: lazy imports, caches of the vectorisers
     runs = {"floor": [], "predict": []}
     for number in range(rounds):
         for what in (("floor", "predict") if number % 2 == 0 else ("predict", "floor")):
             start, start_cpu = time.perf_counter(), time.process_time()
             if what == "floor":
-                for _, text in texts:
-                    jieba.lcut(text)
+                for document in texts:
+                    jieba.lcut(document.text)
             else:
                 label_reports(model, texts)
             runs[what].append({"wall": time.perf_counter() - start, "cpu": time.process_time() - start_cpu})

@@ -130,12 +130,13 @@ def fit_and_read(make_model, train_data: LabelledData, test_data: LabelledData, 
 
 
 def cross_validate(make_model, data: LabelledData, folds=5, repeats=3, seed=0, docs_dir=None,
-                   dedupe=True, progress=None) -> dict:
+                   dedupe=True, progress=None, join_wrapped=True) -> dict:
     """Grouped, repeated cross-validation of the models ``make_model()`` builds.
 
     Returns ``{"paragraph": {...}, "end_to_end": {...} or None, "folds", "repeats", "groups",
     "n"}``, each score block being :func:`scores` pooled over one repeat, with ``macro_f1_runs``
-    listing every repeat's macro-F1 (the headline is their mean).
+    listing every repeat's macro-F1 (the headline is their mean).  ``join_wrapped`` is
+    :func:`segment.segment`'s, for the end-to-end scores.
     """
     from .segment import segment
 
@@ -148,7 +149,7 @@ def cross_validate(make_model, data: LabelledData, folds=5, repeats=3, seed=0, d
         for doc in sorted(set(data.docs)):
             # Read as predict reads a report: any supported encoding, errors named by file.
             doc_texts[doc] = read_document(os.path.join(docs_dir, f"{doc}.txt")).text
-    doc_paragraphs = {doc: segment(text) for doc, text in doc_texts.items()}
+    doc_paragraphs = {doc: segment(text, join_wrapped=join_wrapped) for doc, text in doc_texts.items()}
 
     paragraph_runs, end_to_end_runs = [], []
     for repeat in range(repeats):

@@ -2,17 +2,20 @@
 
 Follows scikit-learn's conventions: parameters in ``__init__``, ``fit`` / ``predict`` /
 ``predict_proba``, fitted state in attributes ending in ``_``.  Texts are paragraph strings;
-``headings`` (the section heading each sits under, or None) is an optional second input.
+``headings`` (the section heading each sits under, or None) is an optional keyword input.
+Reading paragraphs as parts of reports is :mod:`context`'s.
 """
 from __future__ import annotations
 
 import os
+from collections import Counter
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
+from sklearn.utils.validation import check_is_fitted
 
-from .blank import SPACE
+from . import context
 from .errors import InputError
 from .files import atomic_writer
 from .vectorize import DefaultsForNewParams, ParagraphVectorizer
@@ -21,9 +24,10 @@ __all__ = ["ParagraphClassifier", "load_model", "save_model", "MODEL_FORMAT"]
 
 MODEL_FORMAT = "classifier.paragraph-model/1"
 
+# The label a model falls back on when its classes have it (see ``fallback_label``).
+OTHER = "other"
 
-# A model saved by an earlier version loads with defaults for parameters it did not have; its
-# fitted vectorizer does the same, and new feature blocks there default to off.
+
 class ParagraphClassifier(DefaultsForNewParams, ClassifierMixin, BaseEstimator):
     """Label paragraphs of propaganda work reports by work area.
 
@@ -31,7 +35,8 @@ class ParagraphClassifier(DefaultsForNewParams, ClassifierMixin, BaseEstimator):
     ----------
     C : inverse regularisation strength of the logistic regression.
     class_weight : "balanced" gives rare areas the weight of common ones; None does not.
-    word_ngrams, char_ngram_range, heading_weight, min_df : see :class:`ParagraphVectorizer`.
+    word_ngrams, char_ngram_range, heading_weight, min_df, lead_weight, cue_weight, tokenizer :
+        see :class:`ParagraphVectorizer`.
     neighbour_weight, heading_context_weight : how much a paragraph's neighbours and its section
         heading count when paragraphs are read as a report (:meth:`predict_report_proba`).
     section_weight, section_threshold : how much a heading the model is unsure of (its own top
@@ -43,13 +48,23 @@ class ParagraphClassifier(DefaultsForNewParams, ClassifierMixin, BaseEstimator):
         (below 1 sharpens).  0.7 minimises the log-loss of grouped cross-validated predictions on
         the shared corpus (expected calibration error 0.09 at 1.0, 0.036 at 0.7); it changes the
         confidence, never the label.
+    fallback_label : the label of text no area claims (``fallback_label_`` once fitted); None is
+        "other" when the training labels have it, else the most frequent training label.
     random_state : seed for anything random in fitting.
     """
+
+    # A model saved before these parameters existed: fitted without lead or cue features and
+    # with jieba, and read as reports as a model of today is (the weights it gets are today's).
+    LEGACY_DEFAULTS = {"lead_weight": 0.0, "cue_weight": 0.0, "tokenizer": None, "fallback_label": None,
+                       "neighbour_weight": 0.2, "heading_context_weight": 0.3, "section_weight": 0.5,
+                       "section_threshold": 0.7, "title_weight": 3.0, "theme_weight": 0.75,
+                       "temperature": 0.7}
 
     def __init__(self, C=10.0, class_weight="balanced", word_ngrams=2, char_ngram_range=(1, 3),
                  heading_weight=0.0, min_df=2, lead_weight=0.0, cue_weight=0.3, neighbour_weight=0.2,
                  heading_context_weight=0.3, section_weight=0.5, section_threshold=0.7, title_weight=3.0,
-                 theme_weight=0.75, temperature=0.7, max_iter=2000, random_state=0):
+                 theme_weight=0.75, temperature=0.7, max_iter=2000, random_state=0, tokenizer=None,
+                 fallback_label=None):
         self.section_weight = section_weight
         self.section_threshold = section_threshold
         self.title_weight = title_weight
@@ -67,19 +82,31 @@ class ParagraphClassifier(DefaultsForNewParams, ClassifierMixin, BaseEstimator):
         self.min_df = min_df
         self.max_iter = max_iter
         self.random_state = random_state
+        self.tokenizer = tokenizer
+        self.fallback_label = fallback_label
 
-    def fit(self, X, y, headings=None):
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if "classes_" in self.__dict__ and "fallback_label_" not in self.__dict__:
+            # Saved before the fallback label existed: "other" if it has it, else the label of a
+            # paragraph no feature speaks for (the training counts are not kept).
+            nothing = np.zeros((1, self.linear_.coef_.shape[1]))
+            self.fallback_label_ = OTHER if OTHER in self.classes_ else str(self.linear_.predict(nothing)[0])
+
+    def fit(self, X, y, *, headings=None):
         texts = _texts(X)
         y = np.asarray(list(y), dtype=object)
         if len(texts) != len(y):
             raise ValueError(f"{len(texts)} texts but {len(y)} labels")
         if len(set(y)) < 2:
             raise ValueError("training needs at least two different labels")
+        if self.fallback_label is not None and self.fallback_label not in set(y):
+            raise ValueError(f"fallback_label {self.fallback_label!r} is not one of the training labels")
         self.vectorizer_ = ParagraphVectorizer(
             word_ngrams=self.word_ngrams, char_ngram_range=self.char_ngram_range,
             heading_weight=self.heading_weight, min_df=self.min_df, lead_weight=self.lead_weight,
-            cue_weight=self.cue_weight)
-        features = self.vectorizer_.fit_transform(texts, headings)
+            cue_weight=self.cue_weight, tokenizer=self.tokenizer)
+        features = self.vectorizer_.fit_transform(texts, headings=headings)
         self.linear_ = LogisticRegression(C=self.C, class_weight=self.class_weight,
                                           max_iter=self.max_iter, random_state=self.random_state)
         # One BLAS thread: L-BFGS's small dense steps gain nothing from more, and on a busy
@@ -89,23 +116,29 @@ class ParagraphClassifier(DefaultsForNewParams, ClassifierMixin, BaseEstimator):
         with threadpool_limits(1, user_api="blas"):
             self.linear_.fit(features, y)
         self.classes_ = self.linear_.classes_
+        self.fallback_label_ = self.fallback_label if self.fallback_label is not None else _fallback(y)
         return self
 
-    def transform(self, X, headings=None):
+    def transform(self, X, *, headings=None):
         """The feature matrix of paragraphs, as the linear model sees it."""
-        return self.vectorizer_.transform(_texts(X), headings)
+        check_is_fitted(self, "vectorizer_")
+        return self.vectorizer_.transform(_texts(X), headings=headings)
 
-    def decision_function(self, X, headings=None):
-        return self.linear_.decision_function(self.transform(X, headings))
+    # Features first: an unfitted model then raises NotFittedError (from transform), not AttributeError.
+    def decision_function(self, X, *, headings=None):
+        features = self.transform(X, headings=headings)
+        return self.linear_.decision_function(features)
 
-    def predict_proba(self, X, headings=None):
-        return self.linear_.predict_proba(self.transform(X, headings))
+    def predict_proba(self, X, *, headings=None):
+        features = self.transform(X, headings=headings)
+        return self.linear_.predict_proba(features)
 
-    def predict(self, X, headings=None):
-        return self.classes_[np.argmax(self.predict_proba(X, headings), axis=1)]
+    def predict(self, X, *, headings=None):
+        probabilities = self.predict_proba(X, headings=headings)
+        return self.classes_[np.argmax(probabilities, axis=1)]
 
-    def predict_report_proba(self, X, headings=None, reports=None):
-        """Probabilities for paragraphs read in order as parts of reports.
+    def predict_report_proba(self, X, *, headings=None, reports=None):
+        """Probabilities for paragraphs read in order as parts of reports (:mod:`context`).
 
         A paragraph's label leans towards its neighbours' and its section heading's: the scores
         are a weighted geometric mean of its own probabilities, its neighbours' (within the same
@@ -114,85 +147,26 @@ class ParagraphClassifier(DefaultsForNewParams, ClassifierMixin, BaseEstimator):
         then they lean towards the area the report's title names, if it names one.
         """
         texts = _texts(X)
-        return self._report_proba(texts, self.transform(texts, headings), headings,
-                                  self._title_theme(texts, reports), reports)[0]
+        features = self.transform(texts, headings=headings)
+        return context.report_proba(self, texts, features, headings,
+                                    context.title_theme(self, texts, reports), reports)[0]
 
-    def explain_report(self, X, headings=None, reports=None, top=5):
+    def explain_report(self, X, *, headings=None, reports=None, top=5):
         """:meth:`predict_report_proba` and, for each paragraph's label, :meth:`explain` with
         ``in_report``, from one pass over the paragraphs' features."""
         texts = _texts(X)
-        features = self.transform(texts, headings)
-        themes = self._title_theme(texts, reports)
-        probabilities, leans = self._report_proba(texts, features, headings, themes, reports)
+        features = self.transform(texts, headings=headings)
+        themes = context.title_theme(self, texts, reports)
+        probabilities, leans = context.report_proba(self, texts, features, headings, themes, reports)
         labels = self.classes_[np.argmax(probabilities, axis=1)] if len(texts) else []
         return probabilities, self._explanations(features, labels, themes, top, leans)
 
-    def _section_leans(self, texts, own, headings, reports) -> dict:
-        """{position of a heading whose own top probability is below ``section_threshold``: the
-        mean log-probabilities of the paragraphs directly under it}."""
-        if not self.section_weight or headings is None:
-            return {}
-        log_own = np.log(np.clip(own, 1e-9, None))
-        return {position: log_own[members].mean(axis=0)
-                for position, members in _sections(texts, headings, reports).items()
-                if own[position].max() < self.section_threshold}
-
-    def _report_proba(self, texts, features, headings, themes, reports):
-        """(probabilities, :meth:`_section_leans`) of paragraphs read as parts of reports."""
-        own = self.linear_.predict_proba(features)
-        if own.shape[0] == 0:
-            return own, {}
-        log_own = np.log(np.clip(own, 1e-9, None))
-        combined = log_own.copy()
-        weights = np.ones(len(own))
-        if self.neighbour_weight:
-            same = np.ones(len(own) - 1, dtype=bool) if reports is None else (
-                np.asarray(reports[1:], dtype=object) == np.asarray(reports[:-1], dtype=object))
-            link = self.neighbour_weight * same[:, None]
-            combined[1:] += link * log_own[:-1]
-            combined[:-1] += link * log_own[1:]
-            weights[1:] += link[:, 0]
-            weights[:-1] += link[:, 0]
-        if self.heading_context_weight and headings is not None:
-            unique = sorted({h for h in headings if h})
-            if unique:
-                heading_log = dict(zip(unique, np.log(np.clip(self.predict_proba(unique), 1e-9, None))))
-                for position, heading in enumerate(headings):
-                    if heading:
-                        combined[position] += self.heading_context_weight * heading_log[heading]
-                        weights[position] += self.heading_context_weight
-        leans = self._section_leans(texts, own, headings, reports)
-        for position, lean in leans.items():
-            combined[position] += self.section_weight * lean
-            weights[position] += self.section_weight
-        # Dividing by the total weight keeps a geometric mean: the argmax is unchanged and the
-        # confidence does not grow just because context agreed.
-        combined /= weights[:, None]
-        combined += themes
-        combined /= self.temperature
-        combined -= combined.max(axis=1, keepdims=True)
-        probabilities = np.exp(combined)
-        return probabilities / probabilities.sum(axis=1, keepdims=True), leans
-
-    def _title_theme(self, texts, reports):
-        """Log-score added to the area each paragraph's report title names."""
-        boost = np.zeros((len(texts), len(self.classes_)))
-        if not (self.title_weight or self.theme_weight):
-            return boost
-        from .theme import report_title_areas
-
-        column = {label: i for i, label in enumerate(self.classes_)}
-        areas, is_title = report_title_areas(texts, reports, labels=column)
-        for position, (area, title) in enumerate(zip(areas, is_title)):
-            if area is not None:
-                boost[position, column[area]] = self.title_weight if title else self.theme_weight
-        return boost
-
-    def predict_report(self, X, headings=None, reports=None):
+    def predict_report(self, X, *, headings=None, reports=None):
         """Labels of paragraphs read in order as parts of reports (see :meth:`predict_report_proba`)."""
-        return self.classes_[np.argmax(self.predict_report_proba(X, headings, reports), axis=1)]
+        probabilities = self.predict_report_proba(X, headings=headings, reports=reports)
+        return self.classes_[np.argmax(probabilities, axis=1)]
 
-    def explain(self, X, headings=None, top=5, labels=None, reports=None, in_report=False):
+    def explain(self, X, *, headings=None, top=5, labels=None, reports=None, in_report=False):
         """For each paragraph, the ``top`` features that pushed it most towards a label.
 
         ``labels`` gives the label to explain per paragraph (default: the predicted one).
@@ -207,14 +181,14 @@ class ParagraphClassifier(DefaultsForNewParams, ClassifierMixin, BaseEstimator):
         (``section_weight``).
         """
         texts = _texts(X)
-        features = self.transform(texts, headings)
+        features = self.transform(texts, headings=headings)
         own = self.linear_.predict_proba(features) if labels is None or in_report else None
         if labels is None:
             labels = self.classes_[np.argmax(own, axis=1)]
         if not in_report:
             return self._explanations(features, labels, None, top)
-        return self._explanations(features, labels, self._title_theme(texts, reports), top,
-                                  self._section_leans(texts, own, headings, reports))
+        return self._explanations(features, labels, context.title_theme(self, texts, reports), top,
+                                  context.section_leans(self, texts, own, headings, reports))
 
     def _explanations(self, features, labels, themes, top, leans=None):
         names = self.vectorizer_.feature_names()
@@ -240,20 +214,11 @@ class ParagraphClassifier(DefaultsForNewParams, ClassifierMixin, BaseEstimator):
         return explanations
 
 
-def _sections(texts, headings, reports) -> dict:
-    """{position of a heading: positions of the paragraphs directly under it}.  A paragraph is
-    under the nearest paragraph before it, within the same run of report ids, whose text is its
-    ``heading`` (white space around either aside)."""
-    latest: dict = {}
-    sections: dict = {}
-    for position, (text, heading) in enumerate(zip(texts, headings)):
-        if reports is not None and position and reports[position] != reports[position - 1]:
-            latest = {}  # a new report: the last one's headings no longer apply
-        parent = latest.get(heading.strip(SPACE)) if heading else None
-        if parent is not None:
-            sections.setdefault(parent, []).append(position)
-        latest[text.strip(SPACE)] = position
-    return sections
+def _fallback(labels) -> str:
+    """"other" when ``labels`` hold it, else the most frequent label (the first in sorted order
+    among equally frequent ones)."""
+    counts = Counter(labels)
+    return OTHER if OTHER in counts else max(sorted(counts), key=counts.__getitem__)
 
 
 def _texts(X):

@@ -7,7 +7,7 @@ import itertools
 from collections import deque
 from dataclasses import dataclass, field
 
-
+from .read import Document
 from .segment import segment
 
 __all__ = ["LabelledParagraph", "LabelledReport", "label_report", "label_reports"]
@@ -47,6 +47,8 @@ class LabelledReport:
     paragraphs: list
     labels: tuple
     encoding: str = "utf-8"
+    # The label of text no area claims (the model's ``fallback_label_``): not an area to cover.
+    fallback_label: str | None = "other"
     summary: dict = field(init=False)
 
     def __post_init__(self):
@@ -59,9 +61,9 @@ class LabelledReport:
 
     @property
     def untouched(self) -> list:
-        """Areas (all labels but ``other``) that no paragraph of the report is about."""
+        """Areas (all labels but :attr:`fallback_label`) that no paragraph of the report is about."""
         return [label for label in self.labels
-                if label != "other" and self.summary[label]["paragraphs"] == 0]
+                if label != self.fallback_label and self.summary[label]["paragraphs"] == 0]
 
 
 def summarise(paragraphs, labels) -> dict:
@@ -78,36 +80,34 @@ def summarise(paragraphs, labels) -> dict:
 
 
 def label_report(model, text: str, name: str = "<text>", explain: int = 0, encoding: str = "utf-8",
-                 headings=()) -> LabelledReport:
+                 headings=(), join_wrapped: bool = True) -> LabelledReport:
     """Segment ``text`` and label every paragraph with ``model``.
 
     ``explain`` > 0 adds, per paragraph, that many features that pushed it to its label.
     ``headings`` are the (start, end, level) spans of the lines the source marks as headings, as
-    :attr:`read.Document.headings` gives them for a .docx: ``label_report(model, d.text,
-    d.name, encoding=d.encoding, headings=d.headings)`` labels a document ``d`` as the command does.
+    :attr:`read.Document.headings` gives them for a .docx; ``join_wrapped`` is :func:`segment`'s.
+    For a :class:`read.Document` ``d``, ``label_reports(model, [d])[0]`` is the same.
     """
-    return label_reports(model, [(name, text, encoding, headings)], explain=explain)[0]
+    return label_reports(model, [Document(name, text, encoding, headings)], explain=explain,
+                         join_wrapped=join_wrapped)[0]
 
 
-def label_reports(model, reports, explain: int = 0, jobs: int = 1, progress=None) -> list:
-    """Label many reports at once, ``reports`` being (name, text[, encoding[, headings]]) tuples,
-    ``headings`` as :attr:`read.Document.headings` gives them.
+def label_reports(model, documents, explain: int = 0, jobs: int = 1, progress=None,
+                  join_wrapped: bool = True) -> list:
+    """Label many reports at once: ``documents`` are :class:`read.Document` objects (what
+    :func:`read.iter_documents` yields, or ``Document(name, text)``); one report a document.
 
     Paragraphs go through the model in chunks of whole reports of about ``_CHUNK_CHARS``
     characters, much faster than one call a report; ``jobs`` > 1 spreads the chunks over that many
     processes.  A paragraph's scores depend on its own report only (its neighbours, its headings),
     so they are the same whatever the chunks and ``jobs``.  ``progress(done)`` is told how many
-    reports are done.
+    reports are done.  ``join_wrapped`` is :func:`segment`'s.
     """
-    reports = [reports] if isinstance(reports, str) else list(reports)
-    plain = next((r for r in reports if isinstance(r, str)), None)
-    if plain is not None:  # taken apart, it would give its first character as a report's name
-        raise TypeError(f"label_reports takes (name, text[, encoding[, headings]]) tuples, not plain strings "
-                        f"like {plain[:20]!r}: give [(name, text), ...], or label_report(model, text) for one text")
-    reports = [tuple(r) for r in reports]
+    documents = _documents(documents)
     labels = tuple(str(c) for c in model.classes_)
+    fallback = getattr(model, "fallback_label_", "other" if "other" in labels else None)
     segmented = []  # paragraphs of each report, filled as the chunks are cut
-    chunks = _chunks(reports, segmented)
+    chunks = _chunks(documents, segmented, join_wrapped)
     if jobs > 1:
         scored = _score_parallel(model, chunks, explain, jobs)
     else:
@@ -119,11 +119,11 @@ def label_reports(model, reports, explain: int = 0, jobs: int = 1, progress=None
         """Make the reports whose paragraphs are all scored (reports with none, too)."""
         while len(results) < len(segmented) and len(rows) >= len(segmented[len(results)]):
             number = len(results)
-            report = reports[number]
+            document = documents[number]
             paragraphs = [_labelled(p, rows.popleft(), labels) for p in segmented[number]]
             segmented[number] = None
-            results.append(LabelledReport(report[0], report[1], paragraphs, labels,
-                                          report[2] if len(report) > 2 else "utf-8"))
+            results.append(LabelledReport(document.name, document.text, paragraphs, labels,
+                                          document.encoding, fallback))
             if progress:
                 progress(len(results))
 
@@ -145,12 +145,26 @@ def label_reports(model, reports, explain: int = 0, jobs: int = 1, progress=None
 _CHUNK_CHARS = 50_000
 
 
-def _chunks(reports, segmented):
-    """Cut the reports' paragraphs into chunks of (texts, headings, report numbers), appending each
-    report's paragraphs to ``segmented`` as it goes."""
+def _documents(documents) -> list:
+    """``documents`` as a list, refusing anything but :class:`read.Document` objects in one line
+    that says what to pass instead."""
+    documents = [documents] if isinstance(documents, (str, Document)) else list(documents)
+    wrong = next((d for d in documents if not isinstance(d, Document)), None)
+    if wrong is not None:
+        shown = repr(wrong[:20] if isinstance(wrong, str) else wrong)
+        shown = shown if len(shown) <= 40 else shown[:37] + "..."
+        raise TypeError(f"label_reports takes classifier.read.Document objects, not {type(wrong).__name__}s "
+                        f"like {shown}: give [Document(name, text), ...] (read_document(path) reads a file), "
+                        "or label_report(model, text) for one text")
+    return documents
+
+
+def _chunks(documents, segmented, join_wrapped=True):
+    """Cut the documents' paragraphs into chunks of (texts, headings, report numbers), appending
+    each report's paragraphs to ``segmented`` as it goes."""
     texts, headings, numbers, size = [], [], [], 0
-    for number, report in enumerate(reports):
-        paragraphs = segment(report[1], report[3] if len(report) > 3 else ())
+    for number, document in enumerate(documents):
+        paragraphs = segment(document.text, document.headings, join_wrapped=join_wrapped)
         segmented.append(paragraphs)
         for p in paragraphs:
             texts.append(p.text)

@@ -346,18 +346,21 @@ def _mark_headings(lines: list, headings) -> tuple[list, dict]:
     return spans, marked
 
 
-def segment(text: str, headings=()) -> list[Paragraph]:
+def segment(text: str, headings=(), join_wrapped: bool = True) -> list[Paragraph]:
     """Split ``text`` into paragraphs in reading order.
 
     ``headings`` are (start, end, level) spans of lines the source marks as headings (a Word
     document's Heading styles): each is a paragraph of its own, neither cut nor joined to another,
     and a section heading of that level unless a number opening it gives its level.  A marked line
     too long for a heading or of several sentences (body text in a Heading style) is an ordinary line.
+    ``join_wrapped=False`` leaves hard-wrapped lines apart (as segmentation did before it joined them).
     """
     headings = [span for span in headings if _heading_shaped(text[span[0]:span[1]])]
     lines, marked = _mark_headings(list(_line_spans(text)), headings)
     if len(lines) > 1:
-        lines = _join_wrapped(text, _join_title_tails(text, lines, keep=marked), keep=marked)
+        lines = _join_title_tails(text, lines, keep=marked)
+        if join_wrapped:
+            lines = _join_wrapped(text, lines, keep=marked)
     spans = [span for line in lines for span in ([line] if line in marked else _cut_line(text, *line))]
     texts = [text[a:b] for a, b in spans]
     levels = [marked.get(span) for span in spans] if marked else None

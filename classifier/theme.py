@@ -8,16 +8,13 @@ external publicity is `media`).  A classifier reading paragraphs one by one cann
 """
 from __future__ import annotations
 
-import os
 import re
 
+from .resources import NO_AREA, title_terms
 from .segment import is_report_title
-from .vectorize import read_terms, unwrap
+from .vectorize import unwrap
 
 __all__ = ["title_area", "report_title_areas", "is_theme_title"]
-
-TITLE_TERMS = os.path.join(os.path.dirname(__file__), "resources", "title_terms.tsv")
-NO_AREA = "-"
 
 # Lines shaped like a title that start no report: web navigation around a copied report, and
 # the documents a report studies (党的二十大报告, 政府工作报告).
@@ -28,25 +25,13 @@ _NOT_A_TITLE = re.compile(r"^\s*(?:上一篇|下一篇|上一页|下一页|相�
 _GENERIC = re.compile(r"下一步|今后|明年|今年|来年|年度|上半年|下半年|全年|季度|第[0一二三四]|工作|总结|计划|要点"
                       r"|思路|打算|安排|方案|范文|[0某年及和与的\s:：、，,。.]")
 
-_terms = None
-
-
-def _title_terms():
-    """[(term, area)] from resources/title_terms.tsv, in the order they are matched."""
-    global _terms
-    if _terms is None:
-        pairs = [(term, area) for area, term in read_terms(TITLE_TERMS)]
-        # Longest first; at equal length the no-area compounds first (廉洁文化 before 文化建设).
-        _terms = sorted(pairs, key=lambda pair: (-len(pair[0]), pair[1] != NO_AREA))
-    return _terms
-
 
 def title_area(title: str, labels=None) -> str | None:
     """The one area whose terms the title holds, if it is one of ``labels`` (default: any); None
     when it holds none, terms of several areas, or the sector's own name (宣传思想文化)."""
     text = unwrap(title)
     areas = set()
-    for term, area in _title_terms():  # longest first: 新闻出版 is ideology before 新闻 is media
+    for term, area in title_terms():  # longest first: 新闻出版 is ideology before 新闻 is media
         if term in text:
             areas.add(area)
             text = text.replace(term, "|")

@@ -5,7 +5,6 @@ blocks side by side, so the linear model weighs each kind of evidence on its own
 """
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 
@@ -13,13 +12,14 @@ import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.utils.validation import check_is_fitted
 
 from .blank import LINE_BREAK, LINE_BREAKS, SPACE
+from .resources import cue_index, cues
 from .tokenize import tokenize
 
-__all__ = ["ParagraphVectorizer", "lead", "load_cues"]
+__all__ = ["ParagraphVectorizer", "lead", "unwrap", "DefaultsForNewParams"]
 
-CUES = os.path.join(os.path.dirname(__file__), "resources", "cues.tsv")
 _LEAD_END = re.compile(r"[。！？!?；;：:]")
 LEAD_CHARS = 40
 
@@ -46,46 +46,11 @@ def lead(text: str) -> str:
     return text[:match.start()] if match else text[:LEAD_CHARS]
 
 
-_cues = None
-_cues_by_first_char = None
-
-
-def read_terms(path: str) -> list:
-    """[(label, term)] of a resource file: one ``label<TAB>term`` a line, ``#`` comments."""
-    with open(path, encoding="utf-8") as handle:
-        return [tuple(line.rstrip("\n").split("\t")) for line in handle
-                if line.strip() and not line.startswith("#")]
-
-
-def load_cues():
-    """{area: [cue terms]} from resources/cues.tsv."""
-    global _cues
-    if _cues is None:
-        cues = {}
-        for label, term in read_terms(CUES):
-            cues.setdefault(label, []).append(term)
-        _cues = cues
-    return _cues
-
-
-def _cue_index():
-    """{first character: [(term, area column)]}: a text is searched only for the terms whose
-    first character it holds, which gives the same counts at a fraction of the calls."""
-    global _cues_by_first_char
-    if _cues_by_first_char is None:
-        index = {}
-        for column, area in enumerate(sorted(load_cues())):
-            for term in load_cues()[area]:
-                index.setdefault(term[0], []).append((term, column))
-        _cues_by_first_char = index
-    return _cues_by_first_char
-
-
 def _cue_counts(texts):
     """Per text, log(1 + occurrences) of each area's cue terms: pooled evidence that generalises
     to reports whose exact words training never saw."""
-    index = _cue_index()
-    counts = np.zeros((len(texts), len(load_cues())), dtype=np.float32)
+    index = cue_index()
+    counts = np.zeros((len(texts), len(cues())), dtype=np.float32)
     for row, text in enumerate(texts):
         for char in index.keys() & set(text):
             for term, column in index[char]:
@@ -106,31 +71,45 @@ def _word_ngrams(tokens, n_max):
 
 class DefaultsForNewParams:
     """Mixin for estimators saved to disk: one saved by an earlier version, which lacked some of
-    today's parameters, loads with their defaults."""
+    today's parameters, loads with the values the class's ``LEGACY_DEFAULTS`` gives them.
+
+    ``LEGACY_DEFAULTS`` names every parameter added after the first saved version, with the value
+    that reproduces how a model without it behaves; it is kept apart from ``__init__``'s defaults,
+    which are what a new model gets.
+    """
+
+    LEGACY_DEFAULTS: dict = {}
 
     def __setstate__(self, state):
-        import inspect
-
         super().__setstate__(state)
-        for name, parameter in inspect.signature(type(self).__init__).parameters.items():
-            if name != "self" and not hasattr(self, name):
-                setattr(self, name, parameter.default)
+        for name, value in self.LEGACY_DEFAULTS.items():
+            if name not in self.__dict__:
+                setattr(self, name, value)
 
 
 class ParagraphVectorizer(DefaultsForNewParams, TransformerMixin, BaseEstimator):
     """Sparse features of (text, heading) pairs.
 
-    Parameters
+    Parameters (defaults: those of :class:`~classifier.model.ParagraphClassifier`)
     ----------
     word_ngrams : longest jieba word n-gram (1 = words only).
     char_ngram_range : character n-gram lengths, or None for no character block.
     heading_weight : scale of the heading block (0 drops it).
     min_df : a feature must occur in this many training paragraphs.
     sublinear_tf : use 1 + log(tf), so a term repeated in a long paragraph does not dominate.
+    lead_weight : scale of the block of the opening clause's words (0 drops it).
+    cue_weight : scale of the counts of each area's cue terms (resources/cues.tsv) in the
+        paragraph, its opening clause and its heading (0 drops them).
+    tokenizer : a function text -> list of word tokens; None is :func:`classifier.tokenize.tokenize`
+        (jieba with the domain dictionary).  A model to be saved or run with ``jobs`` > 1 needs one
+        that pickles: a function defined at the top of a module, not a lambda.
     """
 
-    def __init__(self, word_ngrams=2, char_ngram_range=(1, 3), heading_weight=0.5, min_df=2,
-                 sublinear_tf=True, lead_weight=0.0, cue_weight=0.0):
+    # Vectorizers saved before these parameters existed had no lead or cue block and used jieba.
+    LEGACY_DEFAULTS = {"lead_weight": 0.0, "cue_weight": 0.0, "tokenizer": None}
+
+    def __init__(self, word_ngrams=2, char_ngram_range=(1, 3), heading_weight=0.0, min_df=2,
+                 sublinear_tf=True, lead_weight=0.0, cue_weight=0.3, tokenizer=None):
         self.lead_weight = lead_weight
         self.cue_weight = cue_weight
         self.word_ngrams = word_ngrams
@@ -138,24 +117,31 @@ class ParagraphVectorizer(DefaultsForNewParams, TransformerMixin, BaseEstimator)
         self.heading_weight = heading_weight
         self.min_df = min_df
         self.sublinear_tf = sublinear_tf
+        self.tokenizer = tokenizer
 
     def _words(self, min_df=None):
         return TfidfVectorizer(analyzer=_identity, min_df=self.min_df if min_df is None else min_df,
                                sublinear_tf=self.sublinear_tf, dtype=np.float32)
 
-    def _word_grams(self, texts):
-        return [_word_ngrams(tokenize(text), self.word_ngrams) for text in texts]
+    def _tokens(self):
+        return self.tokenizer if self.tokenizer is not None else tokenize
 
-    def fit(self, texts, headings=None):
-        self.fit_transform(texts, headings)
+    def _word_grams(self, texts, tokens):
+        return [_word_ngrams(tokens(text), self.word_ngrams) for text in texts]
+
+    def fit(self, X, y=None, *, headings=None):
+        """Learn the vocabularies of paragraphs ``X`` (``y`` is ignored: features do not see labels)."""
+        self.fit_transform(X, headings=headings)
         return self
 
-    def fit_transform(self, texts, headings=None, y=None):
-        texts = [unwrap(t) for t in texts]
+    def fit_transform(self, X, y=None, *, headings=None):
+        """:meth:`fit`, then :meth:`transform` of the same paragraphs, in one pass."""
+        texts = _texts(X)
         headings = list(headings) if headings is not None else [None] * len(texts)
+        tokens = self._tokens()
         self.words_ = self._words()
         try:
-            blocks = [self.words_.fit_transform(self._word_grams(texts))]
+            blocks = [self.words_.fit_transform(self._word_grams(texts, tokens))]
         except ValueError:  # scikit-learn's "no terms remain" names a parameter users never set
             raise ValueError(f"too little text to learn from: no word occurs in {self.min_df} or more "
                              f"of the {len(texts)} paragraphs") from None
@@ -165,7 +151,7 @@ class ParagraphVectorizer(DefaultsForNewParams, TransformerMixin, BaseEstimator)
                                           dtype=np.float32)
             blocks.append(self.chars_.fit_transform(texts))
         if self.heading_weight:
-            heading_tokens = [tokenize(h) if h else [] for h in headings]
+            heading_tokens = [tokens(h) if h else [] for h in headings]
             try:
                 self.heading_words_ = self._words().fit(heading_tokens)
             except ValueError:  # no heading term often enough: a placeholder vocabulary
@@ -173,7 +159,7 @@ class ParagraphVectorizer(DefaultsForNewParams, TransformerMixin, BaseEstimator)
             blocks.append(self.heading_words_.transform(heading_tokens) * self.heading_weight)
         if self.lead_weight:
             self.lead_words_ = self._words(min_df=1)
-            blocks.append(self.lead_words_.fit_transform([tokenize(lead(t)) for t in texts]) * self.lead_weight)
+            blocks.append(self.lead_words_.fit_transform([tokens(lead(t)) for t in texts]) * self.lead_weight)
         blocks.extend(self._cue_blocks(texts, headings))
         return sparse.hstack(blocks, format="csr")
 
@@ -183,22 +169,26 @@ class ParagraphVectorizer(DefaultsForNewParams, TransformerMixin, BaseEstimator)
         return [sparse.csr_matrix(np.hstack([_cue_counts(texts), _cue_counts([lead(t) for t in texts]),
                                              _cue_counts([h or "" for h in headings])]) * self.cue_weight)]
 
-    def transform(self, texts, headings=None):
-        texts = [unwrap(t) for t in texts]
+    def transform(self, X, *, headings=None):
+        """The feature matrix of paragraphs ``X`` under ``headings`` (one per paragraph, or None)."""
+        check_is_fitted(self, "words_")
+        texts = _texts(X)
         headings = list(headings) if headings is not None else [None] * len(texts)
-        blocks = [self.words_.transform(self._word_grams(texts))]
+        tokens = self._tokens()
+        blocks = [self.words_.transform(self._word_grams(texts, tokens))]
         if self.char_ngram_range:
             blocks.append(self.chars_.transform(texts))
         if self.heading_weight:
-            heading_tokens = [tokenize(h) if h else [] for h in headings]
+            heading_tokens = [tokens(h) if h else [] for h in headings]
             blocks.append(self.heading_words_.transform(heading_tokens) * self.heading_weight)
         if self.lead_weight:
-            blocks.append(self.lead_words_.transform([tokenize(lead(t)) for t in texts]) * self.lead_weight)
+            blocks.append(self.lead_words_.transform([tokens(lead(t)) for t in texts]) * self.lead_weight)
         blocks.extend(self._cue_blocks(texts, headings))
         return sparse.hstack(blocks, format="csr")
 
     def feature_names(self):
         """Readable names of the columns: ``w:词``, ``c:字符``, ``h:标题词``."""
+        check_is_fitted(self, "words_")
         names = ["w:" + n for n in self.words_.get_feature_names_out()]
         if self.char_ngram_range:
             names += ["c:" + n for n in self.chars_.get_feature_names_out()]
@@ -207,5 +197,12 @@ class ParagraphVectorizer(DefaultsForNewParams, TransformerMixin, BaseEstimator)
         if self.lead_weight:
             names += ["l:" + n for n in self.lead_words_.get_feature_names_out()]
         if self.cue_weight:
-            names += [f"{where}:{area}" for where in ("cues", "lead-cues", "heading-cues") for area in sorted(load_cues())]
+            names += [f"{where}:{area}" for where in ("cues", "lead-cues", "heading-cues") for area in sorted(cues())]
         return np.asarray(names, dtype=object)
+
+
+def _texts(X):
+    """Paragraph texts as features see them (:func:`unwrap`); one string alone is refused."""
+    if isinstance(X, str):
+        raise TypeError("expected a list of paragraph texts, got a single string")
+    return [unwrap(str(x)) for x in X]

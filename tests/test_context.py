@@ -4,7 +4,7 @@ import io
 
 import numpy as np
 
-from classifier.model import _sections
+from classifier.context import sections
 
 VAGUE = "（二）突出重点抓落实"
 SURE = "一、抓好理论学习中心组学习"
@@ -14,11 +14,11 @@ CULTURE_BODY = ["举办文艺演出十场，组织送戏下乡。", "新建农�
 def test_a_paragraph_is_under_the_nearest_heading_of_its_text_in_its_report():
     texts = ["一、学习", "甲", "二、文化", "乙", "一、学习", "丙", " 一、学习\u3000", "丁"]
     headings = [None, "一、学习", None, "二、文化", None, "一、学习", None, " 一、学习 "]
-    assert _sections(texts, headings, None) == {0: [1], 2: [3], 4: [5], 6: [7]}
+    assert sections(texts, headings, None) == {0: [1], 2: [3], 4: [5], 6: [7]}
     # A paragraph of the next report is under no heading of the one before, even when the
     # report ids come back to an earlier one.
-    assert _sections(["一、学习", "甲", "乙"], [None, "一、学习", "一、学习"], [0, 0, 1]) == {0: [1]}
-    assert _sections(["一、学习", "甲", "乙", "丙"], [None, "一、学习", None, "一、学习"],
+    assert sections(["一、学习", "甲", "乙"], [None, "一、学习", "一、学习"], [0, 0, 1]) == {0: [1]}
+    assert sections(["一、学习", "甲", "乙", "丙"], [None, "一、学习", None, "一、学习"],
                      np.array([0, 0, 1, 0])) == {0: [1]}
 
 
@@ -30,8 +30,8 @@ def test_an_unsure_heading_leans_to_its_section_and_nothing_else_moves(default_m
     # The threshold between the two headings' own confidence, whatever a retrained model gives.
     model = copy.copy(default_model).set_params(section_threshold=(own[0] + own[3]) / 2)  # same fit
     flat = copy.copy(model).set_params(section_weight=0.0)
-    leaning = model.predict_report_proba(texts, headings)
-    plain = flat.predict_report_proba(texts, headings)
+    leaning = model.predict_report_proba(texts, headings=headings)
+    plain = flat.predict_report_proba(texts, headings=headings)
     culture = list(model.classes_).index("culture")
     assert leaning[0, culture] > plain[0, culture] + 0.1
     assert np.allclose(leaning[1:], plain[1:])  # the sure heading and the body are as they were

@@ -53,8 +53,9 @@ def _parse(page):
 
 def _labelled(model, names):
     from classifier import label_reports
+    from classifier.read import Document
 
-    return label_reports(model, [(os.path.join(DOCS, f"{n}.txt"), doc_text(n)) for n in names], explain=4)
+    return label_reports(model, [Document(os.path.join(DOCS, f"{n}.txt"), doc_text(n)) for n in names], explain=4)
 
 
 def _html(reports):
@@ -145,6 +146,7 @@ def test_report_names_are_shown_below_their_common_folder():
     assert shown("rel/x.txt", "/abs/y.txt") == ["x.txt", "y.txt"]
 
 
+@pytest.mark.slow
 def test_cli_writes_the_page_atomically_and_refuses_without_out(tmp_path):
     result = run_cli("predict", os.path.join(DOCS, "web_010.txt"), "--format", "html")
     assert result.returncode == 2 and "--out" in result.stderr
@@ -197,6 +199,7 @@ def browser_page(tmp_path_factory):
     return folder, page, [json.loads(line) for line in jsonl.stdout.splitlines()]
 
 
+@pytest.mark.slow
 def test_chromium_renders_every_paragraph_and_label(browser_page, tmp_path):
     folder, page, rows = browser_page
     result = _browse(tmp_path, page, "--dump-dom")
@@ -253,6 +256,7 @@ def _png_pixels(path):
     return width, height, {"#" + c.hex() for c in colours}
 
 
+@pytest.mark.slow
 def test_chromium_screenshot_shows_the_areas_in_colour(browser_page, tmp_path):
     from classifier.html_report import COLOURS
 

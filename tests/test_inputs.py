@@ -10,6 +10,7 @@ import re
 import pytest
 
 from conftest import DOCS, doc_text, run_cli
+from in_process import run_main
 
 # A report that GBK can hold (no character outside GB2312/GBK), with headings at two levels.
 GBK_DOC = "web_010"
@@ -51,6 +52,7 @@ def _encodings(text, gbk):
 WRAPPED_DOC = "web_047"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("doc, gbk", [(GBK_DOC, True), (GB18030_DOC, False), (WRAPPED_DOC, True)])
 def test_every_encoding_gives_the_same_paragraphs_and_labels(tmp_path, doc, gbk):
     text = doc_text(doc)
@@ -88,6 +90,7 @@ def test_decode_names_the_encoding_it_found():
     assert decode(line.encode("utf-16-be")) == (line, "utf-16-be")
 
 
+@pytest.mark.slow
 def test_stdin_takes_any_encoding(tmp_path):
     text = doc_text(GBK_DOC)
     path = tmp_path / "report.txt"
@@ -131,6 +134,7 @@ def make_docx(path, doc):
     return paragraphs
 
 
+@pytest.mark.slow
 def test_docx_gives_the_paragraphs_and_labels_of_the_text(tmp_path):
     doc = GBK_DOC
     paragraphs = make_docx(tmp_path / "report.docx", doc)
@@ -158,26 +162,27 @@ def test_read_document_on_docx(tmp_path):
     assert document.text.split("\n") == [p.text for p in paragraphs]
 
 
-def test_broken_docx_is_refused(tmp_path):
+def test_broken_docx_is_refused(tmp_path, capsys):
     path = tmp_path / "report.docx"
     path.write_bytes(b"PK\x03\x04 not really a zip")
-    result = run_cli("predict", str(path))
-    assert result.returncode == 2
-    lines = result.stderr.strip().splitlines()
+    code, _, stderr = run_main(capsys, "predict", str(path))
+    assert code == 2
+    lines = stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"classifier: error: {path}: is not a readable .docx file"), lines
 
 
-def test_docx_that_opens_but_cannot_be_read_is_refused_in_one_line(tmp_path):
+def test_docx_that_opens_but_cannot_be_read_is_refused_in_one_line(tmp_path, capsys):
     from test_cli import _docx_with_bad_number
 
     path = tmp_path / "numbered.docx"
     _docx_with_bad_number(path)
-    result = run_cli("predict", str(path))
-    assert result.returncode == 2 and "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
+    code, _, stderr = run_main(capsys, "predict", str(path))
+    assert code == 2 and "Traceback" not in stderr
+    lines = stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"classifier: error: {path}: is not a readable .docx file"), lines
 
 
+@pytest.mark.slow
 def test_folder_is_read_recursively_in_sorted_order(tmp_path):
     root = tmp_path / "reports"
     (root / "b_town" / "2023").mkdir(parents=True)
@@ -204,6 +209,7 @@ def test_folder_is_read_recursively_in_sorted_order(tmp_path):
     assert again.stdout == result.stdout
 
 
+@pytest.mark.slow
 def test_folder_files_and_stdin_together(tmp_path):
     folder = tmp_path / "more"
     folder.mkdir()
@@ -219,13 +225,13 @@ def test_folder_files_and_stdin_together(tmp_path):
 
 
 @pytest.mark.parametrize("name", ["report.pdf", "report.doc", "scan.png", "scan.jpg", "report.xlsx"])
-def test_other_kinds_get_a_one_line_refusal_saying_what_is_supported(tmp_path, name):
+def test_other_kinds_get_a_one_line_refusal_saying_what_is_supported(tmp_path, name, capsys):
     path = tmp_path / name
     path.write_bytes(b"\x89PNG\r\n\x1a\n%PDF-1.4 \x00\x01\x02")
-    result = run_cli("predict", str(path))
-    assert result.returncode == 2
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in result.stderr
+    code, _, stderr = run_main(capsys, "predict", str(path))
+    assert code == 2
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in stderr
     assert str(path) in lines[0] and "not supported" in lines[0]
     for kind in (".txt", "UTF-8", "GB18030", "UTF-16", ".docx", "folders", "stdin"):
         assert kind in lines[0]
@@ -266,6 +272,7 @@ def test_docx_tabs_breaks_tables_and_deleted_text(tmp_path):
         "标题", "第一行", "第二行\t表格前", "甲", "乙", "丙", "", "结尾"]
 
 
+@pytest.mark.slow
 def test_docx_heading_styles_make_headings_without_numbers(tmp_path):
     """A paragraph in a Heading style (Heading 1…9, 标题 1…, or a style based on one) is a section
     heading even with no number before it; the paragraphs under it say so, spans stay exact."""
@@ -389,6 +396,7 @@ def make_numbered_docx(path, doc):
     return paragraphs, numbered
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("doc", ["seed_000", "seed_004", "web_045"])
 def test_docx_automatic_numbering_is_read_as_typed(tmp_path, doc):
     from classifier.read import read_document
@@ -416,6 +424,7 @@ def test_numbering_formats():
     assert _format_number(2, "chineseLegalSimplified") == "贰" and _format_number(7, "decimal") == "7"
 
 
+@pytest.mark.slow
 def test_stdin_takes_a_docx(tmp_path):
     import zipfile
 

@@ -7,7 +7,10 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from conftest import DOCS, ROOT, doc_text, run_cli
+from in_process import run_main
 
 NAMES = ["web_010", "web_012", "seed_000"]
 PATHS = [os.path.join(DOCS, f"{n}.txt") for n in NAMES]
@@ -19,6 +22,7 @@ def _jsonl(*args):
     return [json.loads(line) for line in result.stdout.splitlines()]
 
 
+@pytest.mark.slow
 def test_csv_opens_with_chinese_intact_a_row_a_paragraph(tmp_path):
     out = tmp_path / "labels.csv"
     result = run_cli("predict", "--format", "csv", "--out", str(out), *PATHS)
@@ -48,6 +52,7 @@ def test_csv_opens_with_chinese_intact_a_row_a_paragraph(tmp_path):
         assert text[int(record["start"]):int(record["end"])] == record["text"]
 
 
+@pytest.mark.slow
 def test_csv_on_stdout_has_one_header_too():
     result = run_cli("predict", "--format", "csv", *PATHS[:2])
     assert result.returncode == 0, result.stderr
@@ -56,6 +61,7 @@ def test_csv_on_stdout_has_one_header_too():
     assert len(rows) - 1 == len(_jsonl(*PATHS[:2]))
 
 
+@pytest.mark.slow
 def test_csv_has_an_explanation_column_only_with_explain(tmp_path):
     report = tmp_path / "report.txt"
     report.write_text("一、理论学习\n组织党委中心组专题学习十二次，开展理论宣讲进基层活动。\n"
@@ -106,7 +112,8 @@ def _occurs(feature, paragraph, title_area=None):
     if kind == "h":
         return heading is not None and _words_in(term, heading)
     if kind in ("l", "cues", "lead-cues", "heading-cues"):
-        from classifier.vectorize import lead, load_cues
+        from classifier.resources import cues as load_cues
+        from classifier.vectorize import lead
 
         forms = _as_features_see(text)
         if kind == "l":
@@ -117,6 +124,7 @@ def _occurs(feature, paragraph, title_area=None):
     raise AssertionError(f"unknown feature kind: {feature}")
 
 
+@pytest.mark.slow
 def test_explanation_terms_occur_in_the_paragraph_and_push_towards_its_label():
     from classifier.theme import report_title_areas
 
@@ -140,6 +148,7 @@ def test_explanation_terms_occur_in_the_paragraph_and_push_towards_its_label():
     assert "explanation" not in _jsonl(PATHS[0])[0]  # only when asked for
 
 
+@pytest.mark.slow
 def test_table_shows_explanations_and_each_reports_summary():
     result = run_cli("predict", "--explain", "2", *PATHS)
     assert result.returncode == 0, result.stderr
@@ -149,6 +158,7 @@ def test_table_shows_explanations_and_each_reports_summary():
     assert "↳ " in out and "理论学习" in out
 
 
+@pytest.mark.slow
 def test_nothing_but_results_when_stderr_is_not_a_terminal(tmp_path):
     folder = tmp_path / "batch"
     folder.mkdir()
@@ -186,6 +196,7 @@ def _run_with_terminal_stderr(*args):
     return process.returncode, stdout.decode("utf-8"), screen.decode("utf-8", "replace")
 
 
+@pytest.mark.slow
 def test_progress_bar_for_batches_when_stderr_is_a_terminal():
     code, stdout, screen = _run_with_terminal_stderr("predict", "--format", "jsonl", *PATHS)
     assert code == 0, screen
@@ -198,6 +209,7 @@ def test_progress_bar_for_batches_when_stderr_is_a_terminal():
 ONE_PARAGRAPH = "组织党委中心组专题学习，开展理论宣讲进基层活动。\n"
 
 
+@pytest.mark.slow
 def test_out_extension_sets_the_format(tmp_path):
     report = tmp_path / "report.txt"
     report.write_text(ONE_PARAGRAPH, encoding="utf-8")
@@ -225,19 +237,20 @@ def test_out_extension_sets_the_format(tmp_path):
     assert run_cli("predict", str(report), "--format", "csv", "--out", str(tmp_path / "a.csv")).returncode == 0
 
 
-def test_format_contradicting_the_out_extension_is_refused(tmp_path):
+def test_format_contradicting_the_out_extension_is_refused(tmp_path, capsys):
     report = tmp_path / "report.txt"
     report.write_text(ONE_PARAGRAPH, encoding="utf-8")
     for format_name, name in (("table", "labels.csv"), ("jsonl", "labels.csv"), ("csv", "labels.jsonl"),
                               ("csv", "page.html")):
         out = tmp_path / name
-        result = run_cli("predict", str(report), "--format", format_name, "--out", str(out))
-        assert result.returncode == 2 and "Traceback" not in result.stderr
-        lines = result.stderr.strip().splitlines()
-        assert len(lines) == 1 and str(out) in lines[0] and format_name in lines[0], result.stderr
+        code, _, stderr = run_main(capsys, "predict", str(report), "--format", format_name, "--out", str(out))
+        assert code == 2 and "Traceback" not in stderr
+        lines = stderr.strip().splitlines()
+        assert len(lines) == 1 and str(out) in lines[0] and format_name in lines[0], stderr
         assert not out.exists()
 
 
+@pytest.mark.slow
 def test_one_paragraph_is_one_paragraph_in_the_table(tmp_path):
     report = tmp_path / "report.txt"
     report.write_text(ONE_PARAGRAPH, encoding="utf-8")
@@ -250,6 +263,7 @@ def test_one_paragraph_is_one_paragraph_in_the_table(tmp_path):
     assert not any("1 paragraphs" in line for line in result.stdout.splitlines())
 
 
+@pytest.mark.slow
 def test_numbers_are_rounded_alike_in_jsonl_and_csv():
     rows = _jsonl("--explain", "4", PATHS[0])
     four_places = lambda value: value == round(value, 4)
@@ -259,6 +273,7 @@ def test_numbers_are_rounded_alike_in_jsonl_and_csv():
     assert any(row["explanation"] for row in rows)
 
 
+@pytest.mark.slow
 def test_docs_and_help_name_every_kind_of_explanation_term():
     kinds = {term.partition(":")[0] for row in _jsonl("--explain", "10", *PATHS) for term, _ in row["explanation"]}
     from classifier.html_report import _KINDS  # every kind a model can give, with what it means

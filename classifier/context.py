@@ -1,0 +1,95 @@
+"""Read paragraphs as parts of reports: a paragraph leans towards its neighbours, its section
+heading, the paragraphs under it (for a heading the model is unsure of) and its report's title area.
+
+Plain functions of a fitted :class:`~classifier.model.ParagraphClassifier` (its weights are its
+parameters); :meth:`~classifier.model.ParagraphClassifier.predict_report_proba` and the ``explain``
+methods call them.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .blank import SPACE
+
+__all__ = ["report_proba", "section_leans", "title_theme", "sections"]
+
+
+def report_proba(model, texts, features, headings, themes, reports):
+    """(probabilities, :func:`section_leans`) of paragraphs read as parts of reports, from their
+    ``features`` and the title ``themes`` (:func:`title_theme`)."""
+    own = model.linear_.predict_proba(features)
+    if own.shape[0] == 0:
+        return own, {}
+    log_own = np.log(np.clip(own, 1e-9, None))
+    combined = log_own.copy()
+    weights = np.ones(len(own))
+    if model.neighbour_weight:
+        same = np.ones(len(own) - 1, dtype=bool) if reports is None else (
+            np.asarray(reports[1:], dtype=object) == np.asarray(reports[:-1], dtype=object))
+        link = model.neighbour_weight * same[:, None]
+        combined[1:] += link * log_own[:-1]
+        combined[:-1] += link * log_own[1:]
+        weights[1:] += link[:, 0]
+        weights[:-1] += link[:, 0]
+    if model.heading_context_weight and headings is not None:
+        unique = sorted({h for h in headings if h})
+        if unique:
+            heading_log = dict(zip(unique, np.log(np.clip(model.predict_proba(unique), 1e-9, None))))
+            for position, heading in enumerate(headings):
+                if heading:
+                    combined[position] += model.heading_context_weight * heading_log[heading]
+                    weights[position] += model.heading_context_weight
+    leans = section_leans(model, texts, own, headings, reports)
+    for position, lean in leans.items():
+        combined[position] += model.section_weight * lean
+        weights[position] += model.section_weight
+    # Dividing by the total weight keeps a geometric mean: the argmax is unchanged and the
+    # confidence does not grow just because context agreed.
+    combined /= weights[:, None]
+    combined += themes
+    combined /= model.temperature
+    combined -= combined.max(axis=1, keepdims=True)
+    probabilities = np.exp(combined)
+    return probabilities / probabilities.sum(axis=1, keepdims=True), leans
+
+
+def section_leans(model, texts, own, headings, reports) -> dict:
+    """{position of a heading whose own top probability (``own``) is below the model's
+    ``section_threshold``: the mean log-probabilities of the paragraphs directly under it}."""
+    if not model.section_weight or headings is None:
+        return {}
+    log_own = np.log(np.clip(own, 1e-9, None))
+    return {position: log_own[members].mean(axis=0)
+            for position, members in sections(texts, headings, reports).items()
+            if own[position].max() < model.section_threshold}
+
+
+def title_theme(model, texts, reports):
+    """Log-score added, per paragraph, to the area its report title names (:mod:`theme`)."""
+    boost = np.zeros((len(texts), len(model.classes_)))
+    if not (model.title_weight or model.theme_weight):
+        return boost
+    from .theme import report_title_areas
+
+    column = {label: i for i, label in enumerate(model.classes_)}
+    areas, is_title = report_title_areas(texts, reports, labels=column)
+    for position, (area, title) in enumerate(zip(areas, is_title)):
+        if area is not None:
+            boost[position, column[area]] = model.title_weight if title else model.theme_weight
+    return boost
+
+
+def sections(texts, headings, reports) -> dict:
+    """{position of a heading: positions of the paragraphs directly under it}.  A paragraph is
+    under the nearest paragraph before it, within the same run of report ids, whose text is its
+    ``heading`` (white space around either aside)."""
+    latest: dict = {}
+    found: dict = {}
+    for position, (text, heading) in enumerate(zip(texts, headings)):
+        if reports is not None and position and reports[position] != reports[position - 1]:
+            latest = {}  # a new report: the last one's headings no longer apply
+        parent = latest.get(heading.strip(SPACE)) if heading else None
+        if parent is not None:
+            found.setdefault(parent, []).append(position)
+        latest[text.strip(SPACE)] = position
+    return found

@@ -1,0 +1,119 @@
+"""--jobs: the same output as one process, and no worker left behind when interrupted."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import DOCS, ROOT, run_cli
+
+NAMES = sorted(n[:-4] for n in os.listdir(DOCS) if n.endswith(".txt"))
+
+
+@pytest.mark.slow
+def test_jobs_give_the_same_jsonl_as_one_process():
+    paths = [os.path.join(DOCS, f"{n}.txt") for n in NAMES]
+    one = run_cli("predict", "--format", "jsonl", *paths)
+    two = run_cli("predict", "--format", "jsonl", "--jobs", "2", *paths)
+    assert one.returncode == 0 and two.returncode == 0, one.stderr + two.stderr
+    assert two.stderr == ""
+    assert len(one.stdout.splitlines()) > 1000
+    assert one.stdout == two.stdout
+
+
+@pytest.mark.slow
+def test_jobs_give_the_same_explanations_and_csv(tmp_path):
+    paths = [os.path.join(DOCS, f"{n}.txt") for n in NAMES]
+    outputs = []
+    for jobs in ("1", "3"):
+        out = tmp_path / f"jobs{jobs}.csv"
+        result = run_cli("predict", "--format", "csv", "--explain", "2", "--jobs", jobs, "--out", str(out), *paths)
+        assert result.returncode == 0, result.stderr
+        explained = run_cli("predict", "--format", "jsonl", "--explain", "2", "--jobs", jobs, *paths[:20])
+        assert explained.returncode == 0, explained.stderr
+        outputs.append((out.read_bytes(), explained.stdout))
+    assert outputs[0] == outputs[1]
+    assert all("explanation" in json.loads(line) for line in outputs[0][1].splitlines())
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_interrupted_jobs_leave_no_worker_behind(default_model, monkeypatch):
+    """Ctrl-C while a report is being placed (not only while waiting for a worker): when
+    label_reports gives up, its workers are gone, not idling or finishing their chunks."""
+    import multiprocessing
+
+    from classifier import report as report_module
+    from classifier.read import Document
+    from classifier.report import label_reports
+
+    paragraph = "组织党委中心组专题学习，开展理论宣讲进基层活动，深入推进移风易俗。"
+    reports = [Document(f"r{i}", "\n".join([paragraph] * 20)) for i in range(40)]
+    monkeypatch.setattr(report_module, "_CHUNK_CHARS", 500)
+    before = set(multiprocessing.active_children())
+    children_before = set(_children(os.getpid()))
+    workers = set()
+
+    def interrupt_while_workers_run(done):
+        workers.update(set(_children(os.getpid())) - children_before)
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        label_reports(default_model, reports, jobs=2, progress=interrupt_while_workers_run)
+    assert 1 <= len(workers) <= 2, workers  # the workers were there when Ctrl-C came
+    assert not [pid for pid in workers if _alive(pid)]
+    assert set(multiprocessing.active_children()) <= before
+
+
+def _children(pid):
+    """Live (not zombie) processes whose parent is ``pid``, from /proc."""
+    found = []
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                state, parent = handle.read().rsplit(")", 1)[1].split()[:2]
+        except (OSError, ValueError):
+            continue
+        if int(parent) == pid and state != "Z":
+            found.append(int(entry))
+    return found
+
+
+def _alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_ctrl_c_stops_jobs_workers_and_says_so_in_one_line(tmp_path):
+    import signal
+    import time
+
+    lines = [f"第{i}项：组织党委中心组专题学习，开展理论宣讲进基层活动，深入推进移风易俗。" for i in range(12000)]
+    paths = []
+    for name in ("a", "b", "c"):  # long reports: a chunk each, seconds of work for a worker
+        paths.append(str(tmp_path / f"{name}.txt"))
+        with open(paths[-1], "w", encoding="utf-8") as handle:
+            handle.write("\n".join(lines))
+    process = subprocess.Popen([sys.executable, "-m", "classifier", "predict", "--format", "jsonl", "--jobs", "2",
+                                *paths], cwd=ROOT, env={**os.environ, "PYTHONPATH": ROOT}, start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while len(_children(process.pid)) < 2 and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        workers = _children(process.pid)
+        assert len(workers) == 2, "the workers did not start"
+        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130
+    assert stderr.strip().splitlines() == ["classifier: interrupted"]
+    assert not [pid for pid in workers if _alive(pid)]
