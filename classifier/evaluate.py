@@ -9,14 +9,13 @@ covering most of its characters: what a user of ``predict`` gets.
 from __future__ import annotations
 
 import os
-from collections import Counter
 
 import numpy as np
 
 from .data import LabelledData, deduplicate, report_groups
 from .read import read_document
 
-__all__ = ["scores", "cross_validate", "fallback_label", "fit_and_read", "label_by_overlap", "calibration", "grouped"]
+__all__ = ["scores", "cross_validate", "fit_and_read", "label_by_overlap", "calibration", "grouped"]
 
 
 def scores(y_true, y_pred, labels=None) -> dict:
@@ -68,20 +67,6 @@ def calibration(correct, confidence, bins=10) -> dict:
                           float(correct[inside].mean())))
     return {"ece": float(error), "mean_confidence": float(confidence.mean()),
             "accuracy": float(correct.mean()), "bins": table}
-
-
-def fallback_label(model, train_labels=()) -> str:
-    """The label of text no predicted paragraph covers: the model's ``fallback_label_`` when it has
-    one, else "other" when it is one of the model's labels, else the most frequent of
-    ``train_labels`` (the labels the model was trained on; ties: the first in sorted order)."""
-    given = getattr(model, "fallback_label_", None)
-    if given is not None:
-        return given
-    classes = [str(c) for c in model.classes_]
-    if "other" in classes:
-        return "other"
-    counts = Counter(str(label) for label in train_labels) or Counter(classes)
-    return min(counts, key=lambda label: (-counts[label], label))
 
 
 def label_by_overlap(spans, predicted) -> list:
@@ -173,9 +158,8 @@ def cross_validate(make_model, data: LabelledData, folds=5, repeats=3, seed=0, d
                                                      headings=[p.heading for p in paragraphs])
                     triples = [(p.start, p.end, label) for p, label in zip(paragraphs, predicted)]
                     members = [pos for pos in test if data.docs[pos] == doc]
-                    uncovered = fallback_label(model, train_data.labels)
                     for pos, label in zip(members, label_by_overlap([data.spans[m] for m in members], triples)):
-                        e2e_pred[pos] = label if label is not None else uncovered
+                        e2e_pred[pos] = label if label is not None else model.fallback_label_
             if progress:
                 progress(repeat, fold)
         paragraph_runs.append(scores(data.labels, para_pred, labels))

@@ -137,9 +137,11 @@ def test_the_documented_command_reproduces_the_shipped_model(tmp_path, default_m
     assert again.get_params() == default_model.get_params()
     texts = [doc_text(doc) for doc in ("seed_001", "web_010", "web_030")]
     from classifier import label_reports
+    from classifier.read import Document
 
-    first = label_reports(default_model, [("a", t) for t in texts])
-    second = label_reports(again, [("a", t) for t in texts])
+    documents = [Document("a", t) for t in texts]
+    first = label_reports(default_model, documents)
+    second = label_reports(again, documents)
     for one, two in zip(first, second):
         assert [(p.label, p.scores) for p in one.paragraphs] == [(p.label, p.scores) for p in two.paragraphs]
 
@@ -427,16 +429,6 @@ def test_end_to_end_cv_of_a_label_set_without_other(tiny_corpus, tmp_path, cli):
     assert end_to_end["labels"] == ["a", "b", "c"]
     # The uncovered spans (true label a) took the training data's most frequent label.
     assert sum(end_to_end["confusion"][0]) == end_to_end["per_label"]["a"]["support"]
-
-
-def test_fallback_label_is_the_models_else_other_else_the_majority():
-    from types import SimpleNamespace
-
-    from classifier.evaluate import fallback_label
-
-    assert fallback_label(SimpleNamespace(classes_=["a", "other"], fallback_label_="a")) == "a"
-    assert fallback_label(SimpleNamespace(classes_=["a", "other"])) == "other"
-    assert fallback_label(SimpleNamespace(classes_=["a", "b", "c"]), ["b", "c", "c", "b", "c"]) == "c"
 
 
 def test_default_estimator_is_the_one_default_model():

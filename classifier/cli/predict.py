@@ -116,8 +116,7 @@ def run(args) -> int:
 
     documents = list(iter_documents(args.inputs, skip=skip))
     progress = _progress(len(documents))
-    reports = label_reports(model, [(d.name, d.text, d.encoding, d.headings) for d in documents],  # R2: pass documents
-                            explain=args.explain, jobs=args.jobs, progress=progress)
+    reports = label_reports(model, documents, explain=args.explain, jobs=args.jobs, progress=progress)
     with output(args.out, args.force, "utf-8-sig" if chosen == "csv" else "utf-8") as out:
         if chosen == "html":
             from ..html_report import write_html
