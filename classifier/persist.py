@@ -232,6 +232,8 @@ def _existing_model_path(path):
         how = (f"; the default model is the clone's models/default{EXTENSION}: install from a clone "
                "with `pip install -e .`, or give a model file with --model (load_model(path) in Python)")
         raise InputError(path, "no such model file" + (how if shipped else ""))
+    if not os.path.isfile(path):  # a FIFO or a device would block or never end
+        raise InputError(path, "is not a regular file, expected a model file")
     return path
 
 
@@ -270,12 +272,14 @@ def _read(path, with_arrays):
 
 def _read_archive(path, with_arrays):
     size = os.path.getsize(path)
+    if size == 0:
+        raise _Refused("is empty, not a classifier model")
     if size > MAX_FILE_BYTES:
         raise _Refused(f"is {size} bytes, over the {MAX_FILE_BYTES >> 20} MiB a model file may have")
     with open(path, "rb") as handle:
         start = handle.read(8)
         if start[:4] not in (b"PK\x03\x04", b"PK\x05\x06"):
-            raise _Refused(_not_zip_reason(path, start))
+            raise _Refused(_not_zip_reason(handle, start))
         _check_entry_count(handle, size)
         with zipfile.ZipFile(handle) as archive:
             infos = _checked_members(archive)
@@ -292,8 +296,10 @@ def _read_archive(path, with_arrays):
     return document, arrays
 
 
-def _not_zip_reason(path, start) -> str:
-    if start.startswith(_PICKLE_STARTS) or os.path.splitext(path)[1].lower() in (".joblib", ".pkl", ".pickle"):
+def _not_zip_reason(handle, start) -> str:
+    handle.seek(-1, os.SEEK_END)
+    text_pickle = start[:1] in (b"c", b"(", b"]", b"}") and handle.read(1) == b"."  # protocols 0-1 end in STOP
+    if start.startswith(_PICKLE_STARTS) or text_pickle:
         return ("is an old pickle model, which can run code when opened: not opened (--trust-pickle "
                 "opens it, if you trust where the file came from)")
     return "is not a classifier model (not a zip archive)"
