@@ -155,30 +155,30 @@ def _label(label):
 
 
 def _params(estimator) -> dict:
-    """An estimator's parameters as JSON values; a function among them cannot be saved."""
-    params = {}
-    for name, value in estimator.get_params(deep=False).items():
-        if isinstance(value, tuple):
-            value = list(value)
-        if not _is_plain(value):
-            raise ValueError(f"parameter {name}={value!r} of {type(estimator).__name__} cannot be "
-                             "saved: model files hold only data")
-        params[name] = value
-    return params
+    """An estimator's parameters as JSON values."""
+    return _plain_params(estimator.get_params(deep=False), type(estimator).__name__)
 
 
 def _tfidf_params(tfidf) -> dict:
+    """A TF-IDF vectorizer's parameters as JSON values, our word analyzer as ``"identity"``."""
     from .vectorize import _identity
 
     params = dict(tfidf.get_params(deep=False))
     if params["analyzer"] is _identity:
         params["analyzer"] = "identity"
     params["dtype"] = np.dtype(params["dtype"]).name
-    tfidf_params = {name: list(value) if isinstance(value, tuple) else value for name, value in params.items()}
-    for name, value in tfidf_params.items():
+    return _plain_params(params, "TF-IDF")
+
+
+def _plain_params(params: dict, owner: str) -> dict:
+    """Parameters with tuples as lists; a function among them cannot be saved."""
+    plain = {}
+    for name, value in params.items():
+        value = list(value) if isinstance(value, tuple) else value
         if not _is_plain(value):
-            raise ValueError(f"TF-IDF parameter {name}={value!r} cannot be saved: model files hold only data")
-    return tfidf_params
+            raise ValueError(f"{owner} parameter {name}={value!r} cannot be saved: model files hold only data")
+        plain[name] = value
+    return plain
 
 
 def _is_plain(value) -> bool:
@@ -285,12 +285,7 @@ def _read_archive(path, with_arrays):
             infos = _checked_members(archive)
             document = _checked_document(_member(archive, infos, "model.json"))
             expected = {"model.json", *_array_names(document)}
-            unknown = sorted(set(infos) - expected)
-            if unknown:
-                raise _Refused(f"unknown member {unknown[0]!r} in the model archive (tampered?)")
-            missing = sorted(expected - set(infos))
-            if missing:
-                raise _Refused(f"missing member {missing[0]!r} in the model archive")
+            _check_names(infos, expected, expected, "member", "the model archive")
             arrays = {name: _array(name, _member(archive, infos, name))
                       for name in sorted(expected - {"model.json"})} if with_arrays else {}
     return document, arrays
@@ -374,12 +369,7 @@ def _checked_document(data: bytes) -> dict:
                        f"one reads up to {VERSION}): upgrade classifier to read it")
     if version < VERSION:
         raise _Refused(f"model format version {version} is not a data-only format")
-    unknown = sorted(set(document) - _TOP_FIELDS)
-    if unknown:
-        raise _Refused(f"unknown field {unknown[0]!r} in model.json")
-    missing = sorted(_REQUIRED - set(document))
-    if missing:
-        raise _Refused(f"missing field {missing[0]!r} in model.json")
+    _check_names(document, _TOP_FIELDS, _REQUIRED, "field", "model.json")
     _expect(document, "classifier", dict, {"params"})
     _expect(document, "vectorizer", dict, {"params"})
     _expect(document, "linear", dict, {"params", "n_iter"})
@@ -400,6 +390,16 @@ def _checked_document(data: bytes) -> dict:
         raise _Refused("the fallback label in model.json is not one of its classes")
     _check_blocks(document)
     return document
+
+
+def _check_names(found, allowed, required, kind, where):
+    """Refuse a name outside ``allowed`` or a ``required`` one absent, naming the first."""
+    unknown = sorted(set(found) - set(allowed))
+    if unknown:
+        raise _Refused(f"unknown {kind} {unknown[0]!r} in {where}")
+    missing = sorted(set(required) - set(found))
+    if missing:
+        raise _Refused(f"missing {kind} {missing[0]!r} in {where}")
 
 
 def _expect(document, field, kind, keys):
