@@ -277,7 +277,7 @@ def train_one(shared, size, model_path):
     import resource
 
     from classifier.data import LabelledData, read_labelled
-    from classifier.model import save_model
+    from classifier.persist import save_model
     from classifier.tokenize import tokenize, tokenizer
     from classifier.training import train
 

@@ -11,8 +11,8 @@ Names are imported on first use, so ``import classifier`` stays cheap.
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "load_model": "model",
-    "save_model": "model",
+    "load_model": "persist",
+    "save_model": "persist",
     "ParagraphClassifier": "model",
     "label_report": "report",
     "label_reports": "report",

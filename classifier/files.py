@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import tempfile
 
 from .errors import InputError
@@ -35,25 +37,68 @@ def same_file(a: str, b: str) -> bool:
 
 @contextlib.contextmanager
 def atomic_writer(path: str, force: bool = False, binary: bool = False, encoding: str = "utf-8"):
-    """Yield a stream to a temporary file beside ``path``, renamed over it only on success,
-    so a crash or an error never leaves a half-written file or loses the old one."""
+    """Yield a stream to a temporary file beside ``path``, published under ``path`` only on success,
+    so a crash or an error never leaves a half-written file or loses the old one.  Without
+    ``force`` the publishing fails if ``path`` has come to exist meanwhile; with it, the replaced
+    file's mode is kept."""
     check_writable(path, force)
     try:
         handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(os.path.abspath(path)))
     except OSError as err:
         raise InputError(path, f"cannot be written ({err.strerror or err})") from None
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual mode
+    # Everything after mkstemp sits in the try, so any exception (SIGTERM's too, raised by the
+    # command's handler) removes the temporary file.
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual mode
         with (os.fdopen(handle, "wb") if binary else
               open(handle, "w", encoding=encoding, newline="")) as stream:
             yield stream
-        os.replace(temporary, path)
+        _publish(temporary, path, force)
     except BaseException as err:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         # The user knows their path, not the temporary file (a full disk names no file at all).
-        if isinstance(err, OSError) and err.filename in (None, temporary):
+        if isinstance(err, OSError) and err.filename in (None, temporary, path):
             raise InputError(path, f"cannot be written ({err.strerror or err})") from None
         raise
+
+
+def _publish(temporary: str, path: str, force: bool) -> None:
+    """Give the finished ``temporary`` file the name ``path``: replacing a file there only with
+    ``force`` (keeping its mode), and otherwise with an operation that fails if the name exists,
+    so a file created after :func:`check_writable` is never overwritten."""
+    if force:
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(temporary, stat.S_IMODE(os.stat(path).st_mode))
+        os.replace(temporary, path)
+        return
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        raise InputError(path, "already exists (use --force to replace it)") from None
+    except OSError as err:
+        if err.errno not in _NO_HARD_LINKS:
+            raise
+        _claim(path)  # a file system without hard links: take the name, then rename over it
+        try:
+            os.replace(temporary, path)
+        except BaseException:
+            os.unlink(path)  # our empty placeholder
+            raise
+    else:
+        os.unlink(temporary)
+
+
+# What link() says where a file system has no hard links (FAT, some network and FUSE mounts).
+_NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS, errno.EMLINK, errno.EXDEV,
+                  errno.EACCES}
+
+
+def _claim(path: str) -> None:
+    """Create ``path`` empty, failing if it exists."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        raise InputError(path, "already exists (use --force to replace it)") from None

@@ -1,4 +1,4 @@
-"""The paragraph classifier: features from :mod:`vectorize`, a linear model, atomic persistence.
+"""The paragraph classifier: features from :mod:`vectorize` and a linear model (saved by :mod:`persist`).
 
 Follows scikit-learn's conventions: parameters in ``__init__``, ``fit`` / ``predict`` /
 ``predict_proba``, fitted state in attributes ending in ``_``.  Texts are paragraph strings;
@@ -7,7 +7,6 @@ Reading paragraphs as parts of reports is :mod:`context`'s.
 """
 from __future__ import annotations
 
-import os
 from collections import Counter
 
 import numpy as np
@@ -16,13 +15,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
 
 from . import context
-from .errors import InputError
-from .files import atomic_writer
 from .vectorize import DefaultsForNewParams, ParagraphVectorizer
 
-__all__ = ["ParagraphClassifier", "load_model", "save_model", "MODEL_FORMAT"]
-
-MODEL_FORMAT = "classifier.paragraph-model/1"
+__all__ = ["ParagraphClassifier"]
 
 # The label a model falls back on when its classes have it (see ``fallback_label``).
 OTHER = "other"
@@ -225,52 +220,3 @@ def _texts(X):
     if isinstance(X, str):
         raise TypeError("expected a list of paragraph texts, got a single string")
     return [str(x) for x in X]
-
-
-def save_model(model, path: str, metadata: dict | None = None, force: bool = False) -> None:
-    """Write ``model`` to ``path`` atomically; an existing file is replaced only with ``force``."""
-    import joblib
-
-    payload = {"format": MODEL_FORMAT, "model": model, "metadata": metadata or {}}
-    with atomic_writer(path, force, binary=True) as out:
-        joblib.dump(payload, out, compress=3)
-
-
-def load_model(path: str | None = None):
-    """Load a model written by :func:`save_model`; without ``path``, the shipped default model."""
-    model, _ = load_model_with_metadata(path)
-    return model
-
-
-def load_model_with_metadata(path: str | None = None):
-    import joblib
-
-    shipped = path is None and not os.environ.get("CLASSIFIER_MODEL")
-    if path is None:
-        path = default_model_path()
-    if os.path.isdir(path):
-        raise InputError(path, "is a directory, expected a model file")
-    if not os.path.exists(path):
-        # models/ sits beside the package in a clone; `pip install .` copies the package alone.
-        how = ("; the default model is the clone's models/default.joblib: install from a clone with "
-               "`pip install -e .`, or give a model file with --model (load_model(path) in Python)")
-        raise InputError(path, "no such model file" + (how if shipped else ""))
-    try:
-        payload = joblib.load(path)
-    except Exception as err:  # joblib raises many kinds for a file that is not one of its own
-        raise InputError(path, f"is not a classifier model ({type(err).__name__})") from None
-    if not isinstance(payload, dict) or payload.get("format") != MODEL_FORMAT:
-        raise InputError(path, "is not a classifier model (unknown format)")
-    model = payload.get("model")
-    if not (hasattr(model, "classes_") and hasattr(model, "predict_report_proba")):
-        raise InputError(path, "is not a classifier model (no fitted model inside)")
-    return model, payload.get("metadata", {})
-
-
-def default_model_path() -> str:
-    """The shipped model: ``models/default.joblib`` beside the package (override: CLASSIFIER_MODEL)."""
-    override = os.environ.get("CLASSIFIER_MODEL")
-    if override:
-        return override
-    here = os.path.dirname(os.path.abspath(__file__))
-    return os.path.join(os.path.dirname(here), "models", "default.joblib")

@@ -9,7 +9,7 @@ SHARED = os.path.join(os.path.dirname(ROOT), "shared")
 CORPUS = os.path.join(SHARED, "corpus")
 LABELS = os.path.join(CORPUS, "labels.jsonl")
 DOCS = os.path.join(CORPUS, "docs")
-DEFAULT_MODEL = os.path.join(ROOT, "models", "default.joblib")
+DEFAULT_MODEL = os.path.join(ROOT, "models", "default.model")
 # The tests' own corpus (tests/fixtures/make_corpus.py wrote it): eight short invented reports.
 FIXTURE = os.path.join(ROOT, "tests", "fixtures", "corpus")
 FIXTURE_LABELS = os.path.join(FIXTURE, "labels.jsonl")

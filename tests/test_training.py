@@ -162,7 +162,7 @@ def test_a_model_saved_before_a_parameter_existed_still_loads(tmp_path):
     """Pickles of an earlier version lack newer parameters: loading fills in their defaults."""
     import joblib
 
-    from classifier.model import MODEL_FORMAT
+    from classifier.persist import PICKLE_FORMAT as MODEL_FORMAT
 
     # An earlier version had no cue block: fit without one, then drop the parameters it lacked.
     model = ParagraphClassifier(C=5.0, cue_weight=0.0).fit([t for t, _, _ in OWN], [l for _, l, _ in OWN])
@@ -204,7 +204,7 @@ def test_bad_corrections_docs_and_cv_data_are_one_line_errors(tmp_path, cli):
 def test_unwritable_output_and_a_model_payload_that_is_not_a_model(tmp_path, cli):
     import joblib
 
-    from classifier.model import MODEL_FORMAT
+    from classifier.persist import PICKLE_FORMAT as MODEL_FORMAT
 
     example = os.path.join(os.path.dirname(DEFAULT_MODEL), "..", "examples", "town_report.txt")
     blocker = tmp_path / "file"
@@ -356,7 +356,7 @@ def _relabelled_fixture(tmp_path, tiny_corpus, rename, keep_doc=lambda doc: True
 
 
 def test_train_from_files_gives_model_metadata_scores_and_notes(tiny_corpus, tmp_path):
-    from classifier.model import load_model_with_metadata, save_model
+    from classifier.persist import load_model_with_metadata, save_model
     from classifier.training import TrainingRun, train_from_files, write_card
 
     heard = []
@@ -377,7 +377,7 @@ def test_train_from_files_gives_model_metadata_scores_and_notes(tiny_corpus, tmp
 
 
 def test_train_records_the_arguments_given_to_main_not_sys_argv(tiny_corpus, tmp_path, cli, monkeypatch):
-    from classifier.model import load_model_with_metadata
+    from classifier.persist import load_model_with_metadata
 
     monkeypatch.setattr("sys.argv", ["pytest", "--something-else"])
     model = tmp_path / "m.joblib"
@@ -441,7 +441,7 @@ def test_default_estimator_is_the_one_default_model():
 
 
 def test_the_model_card_regenerates_from_the_shipped_models_metadata():
-    from classifier.model import load_model_with_metadata
+    from classifier.persist import load_model_with_metadata
     from classifier.training import model_card
 
     _, meta = load_model_with_metadata(DEFAULT_MODEL)

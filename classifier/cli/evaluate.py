@@ -68,7 +68,7 @@ def run(args) -> int:
         raise InputError(f"--{given}", "works only with --cv (cross-validation of a new model)")
     from ..data import read_labelled
     from ..evaluate import scores
-    from ..model import load_model_with_metadata
+    from ..persist import load_model_with_metadata
     from ..tables import write_scores
 
     model, meta = load_model_with_metadata(args.model)

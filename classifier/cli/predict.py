@@ -96,7 +96,7 @@ def _check_out(args) -> None:
 
 def run(args) -> int:
     """Label the reports and write them; 1 when a file of a folder was skipped, else 0."""
-    from ..model import load_model
+    from ..persist import load_model
     from ..output import output_format, plural, write_csv, write_jsonl, write_table
     from ..read import iter_documents
     from ..report import label_reports

@@ -42,7 +42,7 @@ def _check_outputs(args) -> None:
 
 def run(args) -> int:
     """Train, print the cross-validated scores, save the model and the card."""
-    from ..model import save_model
+    from ..persist import save_model
     from ..training import train_from_files, write_card
     from .evaluate import print_cv
 
