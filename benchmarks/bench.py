@@ -329,7 +329,7 @@ def bench_training(shared, work, env, quick, sizes, blas_sizes):
     rows = []
     for size, one_thread in runs:
         print(f"training on {size:,} paragraphs{' (BLAS on one thread)' if one_thread else ''} ...", flush=True)
-        model_path = os.path.join(work, f"model_{size}.joblib")
+        model_path = os.path.join(work, f"model_{size}.model")
         run_env = {**env, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"} if one_thread else env
         start = time.perf_counter()
         done = subprocess.run([PY, os.path.abspath(__file__), "--train-one", str(size), "--model-out",

@@ -29,7 +29,7 @@ from .errors import InputError
 from .files import atomic_writer
 
 __all__ = ["save_model", "load_model", "load_model_with_metadata", "default_model_path", "model_info",
-           "format_model_info", "file_sha256", "FORMAT", "VERSION", "EXTENSION", "PICKLE_FORMAT"]
+           "format_model_info", "file_sha256", "model_bytes", "FORMAT", "VERSION", "EXTENSION", "PICKLE_FORMAT"]
 
 FORMAT = "classifier.paragraph-model"
 VERSION = 2  # version 1 was the joblib pickle below
@@ -46,7 +46,7 @@ _TFIDF_BLOCKS = (("words", None), ("chars", "char_ngram_range"), ("heading_words
                  ("lead_words", "lead_weight"))
 _TOP_FIELDS = {"format", "version", "libraries", "classifier", "vectorizer", "blocks", "linear",
                "classes", "fallback_label", "metadata"}
-_REQUIRED = _TOP_FIELDS - {"fallback_label", "libraries", "metadata"}
+_REQUIRED = _TOP_FIELDS - {"libraries", "metadata"}
 _FLOATS = (np.dtype("<f4"), np.dtype("<f8"))
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so one model gives one file byte for byte
 _PICKLE_STARTS = (b"\x80", b"\x78\x01", b"\x78\x5e", b"\x78\x9c", b"\x78\xda", b"\x1f\x8b", b"BZh",
@@ -81,6 +81,13 @@ def file_sha256(path: str) -> str:
 def save_model(model, path: str, metadata: dict | None = None, force: bool = False) -> None:
     """Write a fitted ``model`` to ``path`` atomically in the data-only format; an existing file is
     replaced only with ``force``.  The same model and metadata always give the same bytes."""
+    data = model_bytes(model, metadata)
+    with atomic_writer(path, force, binary=True) as out:
+        out.write(data)
+
+
+def model_bytes(model, metadata: dict | None = None) -> bytes:
+    """The bytes :func:`save_model` writes: a zip of ``model.json`` and ``.npy`` arrays."""
     document, arrays = _model_data(model, metadata or {})
     members = [("model.json", json.dumps(document, ensure_ascii=False, separators=(",", ":"),
                                          default=_plain_json).encode("utf-8"))]
@@ -88,14 +95,15 @@ def save_model(model, path: str, metadata: dict | None = None, force: bool = Fal
         buffer = io.BytesIO()
         np.save(buffer, np.ascontiguousarray(array), allow_pickle=False)
         members.append((name, buffer.getvalue()))
-    with atomic_writer(path, force, binary=True) as out:
-        with zipfile.ZipFile(out, "w") as archive:
-            for name, data in members:
-                info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.create_system = 3
-                info.external_attr = 0o644 << 16
-                archive.writestr(info, data)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    return out.getvalue()
 
 
 def _plain_json(value):
@@ -125,9 +133,9 @@ def _model_data(model, metadata):
         blocks.append({"name": name, "tfidf": _tfidf_params(tfidf), "vocabulary": vocabulary})
         arrays[f"{name}.idf.npy"] = tfidf.idf_
     if vectorizer.cue_weight:
-        from .vectorize import load_cues
+        from .resources import cues
 
-        blocks.append({"name": "cues", "areas": sorted(load_cues())})
+        blocks.append({"name": "cues", "areas": sorted(cues())})
     arrays["coef.npy"] = linear.coef_
     arrays["intercept.npy"] = linear.intercept_
     document = {
@@ -139,8 +147,7 @@ def _model_data(model, metadata):
         "linear": {"params": _params(linear), "n_iter": np.asarray(linear.n_iter_).tolist()},
         "classes": [_label(label) for label in model.classes_],
     }
-    if getattr(model, "fallback_label_", None) is not None:
-        document["fallback_label"] = _label(model.fallback_label_)
+    document["fallback_label"] = _label(model.fallback_label_)
     document["metadata"] = metadata
     return document, arrays
 
@@ -386,7 +393,7 @@ def _checked_document(data: bytes) -> dict:
     if (not isinstance(classes, list) or len(classes) < 2 or len(set(map(repr, classes))) != len(classes)
             or not all(isinstance(c, (str, int)) and not isinstance(c, bool) for c in classes)):
         raise _Refused("classes in model.json are not two or more distinct labels")
-    if "fallback_label" in document and document["fallback_label"] not in classes:
+    if document["fallback_label"] not in classes:
         raise _Refused("the fallback label in model.json is not one of its classes")
     _check_blocks(document)
     return document
@@ -461,9 +468,9 @@ def _build(document, arrays):
     columns = 0
     for block in document["blocks"]:
         if block["name"] == "cues":
-            from .vectorize import load_cues
+            from .resources import cues
 
-            if block["areas"] != sorted(load_cues()):
+            if block["areas"] != sorted(cues()):
                 raise _Refused("its cue areas are not the ones in this version's resources/cues.tsv")
             columns += 3 * len(block["areas"])
             continue
@@ -484,8 +491,7 @@ def _build(document, arrays):
     linear.n_features_in_ = columns
     linear.n_iter_ = np.asarray(n_iter, dtype=np.int32)
     model.vectorizer_, model.linear_, model.classes_ = vectorizer, linear, classes
-    if "fallback_label" in document:
-        model.fallback_label_ = document["fallback_label"]
+    model.fallback_label_ = document["fallback_label"]
     return model
 
 

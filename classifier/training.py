@@ -182,14 +182,14 @@ def metadata(model, info: dict, cv: dict | None, seed: int, command: str) -> dic
     }
 
 
-def write_card(meta: dict, path: str, force: bool = False) -> None:
+def write_card(meta: dict, path: str, force: bool = False, model_sha256: str | None = None) -> None:
     """Write :func:`model_card` of ``meta`` to ``path`` atomically (replacing it only with ``force``)."""
     with atomic_writer(path, force, encoding="utf-8") as out:
-        out.write(model_card(meta))
+        out.write(model_card(meta, model_sha256))
 
 
-def model_card(meta: dict) -> str:
-    """A Markdown model card from a model's metadata."""
+def model_card(meta: dict, model_sha256: str | None = None) -> str:
+    """A Markdown model card from a model's metadata (and the SHA-256 of the model file, if given)."""
     info = meta["data"]
     lines = [
         "# Model card: paragraph classifier",
@@ -201,6 +201,8 @@ def model_card(meta: dict) -> str:
         "## Model",
         "",
         f"- Labels: {', '.join('`%s`' % label for label in meta['labels'])}",
+        *([f"- Model file SHA-256: `{model_sha256}` (`python -m classifier info MODEL` prints it)"]
+          if model_sha256 else []),
         "- Features: TF-IDF of jieba word 1–2-grams (with the domain dictionary `classifier/resources/userdict.txt`) "
         "and of character 1–3-grams, and counts of each area's cue terms (`classifier/resources/cues.tsv`) in the "
         "paragraph, its opening clause and its heading; a multinomial logistic regression with balanced class weights.",

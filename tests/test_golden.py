@@ -1,6 +1,6 @@
 """``predict`` writes byte-identical output for every shared document (digests in tests/golden).
 
-The digests were recorded with models/default.joblib by tests/golden/make_golden.py.  A change
+The digests were recorded with the shipped model by tests/golden/make_golden.py.  A change
 meant to alter the outputs (a retrained model, a new output format) re-runs that script on purpose
 and says so in its commit; any other change must leave every digest as it is.
 """

@@ -92,8 +92,9 @@ def test_round_trip_same_predictions_metadata_and_bytes(tmp_path, small_model, s
     assert metadata == {"trained": "today", "seed": 0}
     assert model.get_params() == small_model.get_params()
     headings = ["读书", None, "安全", None]
-    assert np.array_equal(model.predict_report_proba(PROBE, headings), small_model.predict_report_proba(PROBE, headings))
-    assert model.explain(PROBE, headings) == small_model.explain(PROBE, headings)
+    assert np.array_equal(model.predict_report_proba(PROBE, headings=headings),
+                          small_model.predict_report_proba(PROBE, headings=headings))
+    assert model.explain(PROBE, headings=headings) == small_model.explain(PROBE, headings=headings)
     assert list(model.classes_) == ["music", "reading", "safety"]
     again = str(tmp_path / "again.model")
     persist.save_model(model, again, metadata)
@@ -108,13 +109,13 @@ def test_two_labels_round_trip(tmp_path):
     assert np.array_equal(persist.load_model(path).predict_proba(PROBE), two.predict_proba(PROBE))
 
 
-def test_fallback_label_is_kept_when_the_model_has_one(tmp_path, small_model):
+def test_the_fallback_label_is_kept(tmp_path, small_model):
     path = str(tmp_path / "fallback.model")
-    small_model.fallback_label_ = "music"
+    previous, small_model.fallback_label_ = small_model.fallback_label_, "music"
     try:
         persist.save_model(small_model, path)
     finally:
-        del small_model.fallback_label_
+        small_model.fallback_label_ = previous
     assert persist.load_model(path).fallback_label_ == "music"
     assert persist.model_info(path)["fallback_label"] == "music"
 
@@ -126,7 +127,7 @@ def test_a_custom_tokenizer_cannot_be_saved(tmp_path, small_model):
         with pytest.raises(ValueError, match="tokenizer"):
             persist.save_model(small_model, str(path))
     finally:
-        del small_model.tokenizer
+        small_model.tokenizer = None
     assert os.listdir(tmp_path) == []
 
 
@@ -328,6 +329,6 @@ def test_shipped_model_predicts_exactly_as_the_joblib_one_on_every_shared_docume
             headings.append(paragraph.heading)
             reports.append(number)
     assert number > 100 and len(texts) > 1000
-    assert np.array_equal(new.predict_report_proba(texts, headings, reports),
-                          old.predict_report_proba(texts, headings, reports))
+    assert np.array_equal(new.predict_report_proba(texts, headings=headings, reports=reports),
+                          old.predict_report_proba(texts, headings=headings, reports=reports))
     assert new.explain(texts[:200], headings[:200]) == old.explain(texts[:200], headings[:200])

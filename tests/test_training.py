@@ -170,7 +170,7 @@ def test_a_model_saved_before_a_parameter_existed_still_loads(tmp_path):
     del model.vectorizer_.cue_weight
     path = tmp_path / "old.joblib"
     joblib.dump({"format": MODEL_FORMAT, "model": model, "metadata": {}}, path)
-    loaded = load_model(str(path))
+    loaded = load_model(str(path), trust_pickle=True)
     assert loaded.neighbour_weight == ParagraphClassifier().neighbour_weight
     assert loaded.vectorizer_.cue_weight == 0.0
     assert list(loaded.predict(["举办读书交流会。"])) == ["reading"]
@@ -213,7 +213,9 @@ def test_unwritable_output_and_a_model_payload_that_is_not_a_model(tmp_path, cli
                     "is a file, not a folder")
     fake = tmp_path / "fake.joblib"
     joblib.dump({"format": MODEL_FORMAT, "model": "x"}, fake)
-    _one_line_error(cli("predict", example, "--model", str(fake)), str(fake), "not a classifier model")
+    _one_line_error(cli("predict", example, "--model", str(fake)), str(fake), "old pickle model", "--trust-pickle")
+    _one_line_error(cli("predict", example, "--model", str(fake), "--trust-pickle"), str(fake),
+                    "not a classifier model")
 
 
 def test_corrections_relabel_their_paragraphs_and_the_shipped_ones_all_apply(tmp_path, corpus_rows):
@@ -441,12 +443,12 @@ def test_default_estimator_is_the_one_default_model():
 
 
 def test_the_model_card_regenerates_from_the_shipped_models_metadata():
-    from classifier.persist import load_model_with_metadata
+    from classifier.persist import file_sha256, load_model_with_metadata
     from classifier.training import model_card
 
     _, meta = load_model_with_metadata(DEFAULT_MODEL)
     with open(os.path.join(ROOT, "models", "MODEL_CARD.md"), encoding="utf-8") as handle:
-        assert model_card(meta) == handle.read()
+        assert model_card(meta, file_sha256(DEFAULT_MODEL)) == handle.read()
 
 
 def test_score_tables_for_the_terminal():

@@ -49,3 +49,11 @@ def output(path, force, encoding="utf-8"):
 
         with atomic_writer(path, force, encoding=encoding) as stream:
             yield stream
+
+
+def add_model_options(parser) -> None:
+    """``--model`` and ``--trust-pickle``, for the commands that load a model."""
+    parser.add_argument("--model", help="model file (default: the shipped model in models/)")
+    parser.add_argument("--trust-pickle", action="store_true",
+                        help="also open a model saved by version 0.1 (a joblib pickle): opening a pickle "
+                             "runs whatever code it holds, so only for a file from a source you trust")

@@ -5,7 +5,7 @@ import json
 import sys
 
 from ..errors import InputError
-from ._shared import folds, positive_int, say
+from ._shared import add_model_options, folds, positive_int, say
 
 # evaluate's options for --cv alone, with their defaults (None: not given).
 _CV_DEFAULTS = {"docs": None, "corrections": None, "folds": 5, "repeats": 3, "seed": 0}
@@ -17,7 +17,7 @@ def add_parser(subparsers) -> None:
                                      description="Per-label precision, recall, F1 and support, macro-F1, "
                                                  "accuracy and the confusion matrix.")
     evaluate.add_argument("data", metavar="DATA", help="labelled paragraphs (.jsonl or .csv)")
-    evaluate.add_argument("--model", help="model file (default: the shipped model)")
+    add_model_options(evaluate)
     evaluate.add_argument("--cv", action="store_true",
                           help="instead of scoring a model, cross-validate a new one on DATA, grouped by doc")
     evaluate.add_argument("--docs", help="with --cv: folder of the documents DATA's spans refer to")
@@ -43,8 +43,9 @@ def print_cv(result: dict, out) -> None:
 def _cross_validate(args) -> int:
     from ..training import Notes, cross_validate_default, load_training_data
 
-    if args.model:
-        raise InputError("--model", "is not used with --cv, which trains new models on DATA's folds")
+    for given, name in ((args.model, "--model"), (args.trust_pickle, "--trust-pickle")):
+        if given:
+            raise InputError(name, "is not used with --cv, which trains new models on DATA's folds")
     for name, default in _CV_DEFAULTS.items():
         if getattr(args, name) is None:
             setattr(args, name, default)
@@ -71,7 +72,7 @@ def run(args) -> int:
     from ..persist import load_model_with_metadata
     from ..tables import write_scores
 
-    model, meta = load_model_with_metadata(args.model)
+    model, meta = load_model_with_metadata(args.model, trust_pickle=args.trust_pickle)
     labels = [str(c) for c in model.classes_]
     data = read_labelled(args.data, labels=labels)
     trained_on = set(((meta or {}).get("data") or {}).get("files", {}).values())

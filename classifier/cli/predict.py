@@ -6,7 +6,7 @@ import os
 import sys
 
 from ..errors import InputError
-from ._shared import PROG, output, positive_int
+from ._shared import PROG, add_model_options, output, positive_int
 
 
 class _CountOrFile(argparse.Action):
@@ -42,7 +42,7 @@ def add_parser(subparsers) -> None:
                                   help="report files, folders, or - for stdin")
     # A file taken by --explain counts too: whether any was given is checked after parsing.
     inputs.required = False
-    predict.add_argument("--model", help="model file (default: the shipped model in models/)")
+    add_model_options(predict)
     predict.add_argument("--format", choices=FORMATS,
                          help="output format (default: the one --out's extension names: .csv, .jsonl, "
                               ".html/.htm; else table)")
@@ -106,7 +106,7 @@ def run(args) -> int:
         raise InputError("--out", "the html format writes a page: name it with --out report.html")
     if args.out:
         _check_out(args)
-    model = load_model(args.model)
+    model = load_model(args.model, trust_pickle=args.trust_pickle)
     skipped = 0
 
     def skip(error):  # a file of a folder left out of the batch: said in one line, and counted

@@ -2,6 +2,7 @@
 write it (and its card)."""
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 
@@ -16,7 +17,8 @@ def add_parser(subparsers) -> None:
                                               "(optional: doc, heading), print grouped cross-validated scores "
                                               "and write the model.")
     train.add_argument("data", nargs="+", metavar="DATA", help="labelled paragraphs (.jsonl or .csv)")
-    train.add_argument("--out", required=True, help="where to write the model")
+    train.add_argument("--out", required=True,
+                       help="where to write the model (a .model file: data only, safe to share)")
     train.add_argument("--force", action="store_true", help="replace --out if it exists")
     train.add_argument("--labels", help="comma-separated label set; any other label in DATA is an error")
     train.add_argument("--corrections", help="JSON Lines of label corrections (doc, i, label, reason)")
@@ -42,7 +44,8 @@ def _check_outputs(args) -> None:
 
 def run(args) -> int:
     """Train, print the cross-validated scores, save the model and the card."""
-    from ..persist import save_model
+    from ..files import atomic_writer
+    from ..persist import model_bytes
     from ..training import train_from_files, write_card
     from .evaluate import print_cv
 
@@ -53,9 +56,13 @@ def run(args) -> int:
                             command="python -m classifier " + " ".join(args.argv), notify=say)
     if done.cv is not None:
         print_cv(done.cv, sys.stdout)
-    save_model(done.model, args.out, done.metadata, force=args.force)
+    data = model_bytes(done.model, done.metadata)
+    # The card first: if it cannot be written, no model is published without its card.
+    if args.card:
+        write_card(done.metadata, args.card, force=args.force, model_sha256=hashlib.sha256(data).hexdigest())
+    with atomic_writer(args.out, args.force, binary=True) as out:
+        out.write(data)
     print(f"wrote model to {args.out}", file=sys.stderr)
     if args.card:
-        write_card(done.metadata, args.card, force=args.force)
         print(f"wrote model card to {args.card}", file=sys.stderr)
     return 0

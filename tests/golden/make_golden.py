@@ -1,7 +1,7 @@
 """Record SHA-256 digests of what ``predict`` writes for every shared document (never the text).
 
 Run from anywhere: ``python tests/golden/make_golden.py``.  It labels every document of the shared
-corpus with models/default.joblib through the command line (one run per output format) and writes
+corpus with models/default.model through the command line (one run per output format) and writes
 ``predict_outputs.json`` beside this script: a digest per document of its ``--format jsonl`` lines
 and one digest per whole batch written as csv, table, html and jsonl with ``--explain``.
 tests/test_golden.py recomputes them; run this script again only on purpose, when the outputs are
@@ -19,7 +19,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 DOCS = os.path.join(os.path.dirname(ROOT), "shared", "corpus", "docs")
-MODEL = os.path.join(ROOT, "models", "default.joblib")
+MODEL = os.path.join(ROOT, "models", "default.model")
 GOLDEN = os.path.join(HERE, "predict_outputs.json")
 EXPLAIN = 5
 BATCH_FORMATS = ("csv", "table", "html", "jsonl")
