@@ -169,8 +169,11 @@ def environment() -> dict:
 
 def metadata(model, info: dict, cv: dict | None, seed: int, command: str) -> dict:
     """What a model file records of its training: date, command, seed, labels, parameters, data,
-    library versions and cross-validated scores."""
-    return {
+    library versions and cross-validated scores, as plain JSON values (what a model file keeps, so
+    the card made now reads as the one made later from the file)."""
+    import json
+
+    return json.loads(json.dumps({
         "trained": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
         "command": command,
         "seed": seed,
@@ -179,7 +182,7 @@ def metadata(model, info: dict, cv: dict | None, seed: int, command: str) -> dic
         "data": info,
         "environment": environment(),
         "cross_validation": cv,
-    }
+    }, default=str))
 
 
 def write_card(meta: dict, path: str, force: bool = False, model_sha256: str | None = None) -> None:
