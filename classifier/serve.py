@@ -50,8 +50,9 @@ def _limited(receive, limit: int):
 
 
 def _upload_name(filename) -> str:
-    """An upload's file name without any folder a browser sent with it (old browsers send C:\\…)."""
-    name = re.split(r"[\\/]", filename or "")[-1].strip()
+    """An upload's file name as the person saw it: without any folder a browser sent with it (old
+    browsers send C:\\…), and with the quote browsers send as %22 (HTML's form encoding) put back."""
+    name = re.split(r"[\\/]", filename or "")[-1].strip().replace("%22", '"')
     return name or "upload.txt"
 
 
