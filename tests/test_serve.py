@@ -369,7 +369,7 @@ def test_the_page_in_a_browser(app, tmp_path):
     dialogs = []
     with serving(app) as url, playwright_api.sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1366, "height": 768}, accepted_downloads=True)
+        page = browser.new_page(viewport={"width": 1366, "height": 768}, accept_downloads=True)
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
         outside = []
         page.on("request", lambda request: request.url.startswith(url) or request.url.startswith(("data:", "blob:", "about:"))
@@ -416,7 +416,7 @@ def test_the_page_in_a_browser(app, tmp_path):
         page.set_input_files("#files", [str(tmp_path / HOSTILE_NAME)])
         page.fill("#text", "")
         page.click("#submit")
-        frame.locator(f'section.report[data-name="{HOSTILE_NAME}"]').wait_for(timeout=60_000)
+        frame.locator(f"section.report[data-name={json.dumps(HOSTILE_NAME)}]").wait_for(timeout=60_000)
         assert frame.locator("section.report h2").first.inner_text() == HOSTILE_NAME
         assert frame.locator("img").count() == 0 and frame.locator("script").count() == 0
         assert page.evaluate("window.__xss") is None and frame.locator("body").evaluate("b => window.__xss") is None

@@ -107,9 +107,13 @@
     if (doc && doc.documentElement) frame.style.height = (doc.documentElement.scrollHeight + 4) + "px";
   }
   frame.addEventListener("load", () => {
-    fit();
     const doc = frame.contentDocument;
-    if (!doc) return;
+    if (!doc || !doc.head) return;
+    // The page's own title is this page's already: not shown twice.
+    const style = doc.createElement("style");
+    style.textContent = "header h1 { display: none; } main { padding-top: 12px; }";
+    doc.head.appendChild(style);
+    fit();
     doc.addEventListener("click", (event) => {
       const link = event.target.closest && event.target.closest('a[href^="#"]');
       if (!link) return;
