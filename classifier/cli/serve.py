@@ -74,7 +74,7 @@ def _listen(host: str, port: int) -> socket.socket:
 def run(args) -> int:
     """Load the model, listen, and serve until interrupted."""
     try:
-        import multipart  # noqa: F401  (python-multipart: Starlette parses uploads with it)
+        import python_multipart  # noqa: F401  (Starlette parses uploads with it)
         import starlette  # noqa: F401
         import uvicorn
     except ImportError:
