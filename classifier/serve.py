@@ -13,7 +13,7 @@ import re
 
 from .errors import InputError
 
-__all__ = ["create_app", "PASTED_NAME", "STATIC"]
+__all__ = ["create_app", "label_uploads", "pasted_document", "PASTED_NAME", "STATIC"]
 
 STATIC = os.path.join(os.path.dirname(__file__), "static")
 # The name results give a pasted text ("the pasted text").
