@@ -222,3 +222,14 @@ def iter_documents(paths: Iterable[str], skip: Callable[[InputError], None] | No
             yield document
         if not read:
             raise InputError(path, "none of its .txt or .docx files could be read")
+
+
+def document_from_bytes(name: str, data: bytes) -> Document:
+    """A report from a file's name and bytes (an upload), read as :func:`read_document` reads the
+    file, suffix for suffix, with the same :class:`InputError` messages naming ``name``."""
+    suffix = os.path.splitext(name)[1].lower()
+    if suffix == ".docx":
+        return _docx_document(name, io.BytesIO(data))
+    if suffix in (".doc", ".pdf", ".rtf", ".wps", ".odt", ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".html", ".htm", ".xlsx", ".xls", ".pptx", ".zip"):
+        raise InputError(name, f"{suffix} files are not supported; " + _SUPPORTED)
+    return _text_document(name, data)

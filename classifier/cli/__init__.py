@@ -7,12 +7,12 @@ import os
 import sys
 
 from ..errors import InputError
-from . import evaluate, info, predict, train
+from . import evaluate, info, predict, serve, train
 from ._shared import PROG
 
 __all__ = ["PROG", "build_parser", "main"]
 
-COMMANDS = {"predict": predict, "train": train, "evaluate": evaluate, "info": info}
+COMMANDS = {"predict": predict, "train": train, "evaluate": evaluate, "info": info, "serve": serve}
 
 
 def build_parser() -> argparse.ArgumentParser:
