@@ -77,8 +77,8 @@ table.summary th, table.summary td { padding: 6px 8px; border-bottom: 1px solid 
   white-space: nowrap; }
 table.summary th { font-weight: 600; color: #424a53; vertical-align: bottom; }
 table.summary th.area { border-bottom: 3px solid var(--c); }
-table.summary td.name, table.summary th.name { text-align: left; white-space: normal; word-break: keep-all;
-  overflow-wrap: normal; min-width: 8em; }
+table.summary td.name, table.summary th.name { text-align: left; white-space: normal; }
+table.summary td.name .part { white-space: nowrap; }
 table.summary td.share { font-variant-numeric: tabular-nums; }
 table.summary td.zero { color: #b0b7bf; }
 a { color: #0b5cad; text-decoration: none; }
@@ -194,7 +194,7 @@ def _summary_table(reports, labels, names) -> str:
                 cells.append(f'<td class="share" data-label="{_e(label)}" style="background:{tint}">{share * 100:.1f}%</td>')
             else:
                 cells.append(f'<td class="share zero" data-label="{_e(label)}">{share * 100:.1f}%</td>')
-        rows.append(f'<tr data-report="{number}"><td class="name" title="{_e(report.name)}"><a href="#report-{number}">{_e(name)}</a></td>'
+        rows.append(f'<tr data-report="{number}"><td class="name" title="{_e(report.name)}"><a href="#report-{number}">{_path_html(name)}</a></td>'
                     f'<td>{len(report.paragraphs)}</td><td>{report.characters}</td>{"".join(cells)}'
                     f'<td>{_stacked_bar(report)}</td></tr>')
     return ('<section class="card" id="summary"><h2>Summary 概览</h2>'
@@ -202,6 +202,12 @@ def _summary_table(reports, labels, names) -> str:
             '<div style="overflow-x:auto"><table class="summary"><thead><tr><th class="name">report</th>'
             f'<th>paragraphs</th><th>characters</th>{head}<th>composition</th></tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div></section>')
+
+
+def _path_html(name: str) -> str:
+    """A path whose lines break only after a folder separator: each part of it stays whole."""
+    parts = name.replace(os.sep, "/").split("/")
+    return "/<wbr>".join(f'<span class="part">{_e(part)}</span>' for part in parts)
 
 
 def _short_names(reports) -> list:
