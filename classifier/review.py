@@ -42,9 +42,22 @@ def write_review(pairs, out, text_columns: int = 40) -> None:
     for report, p in pairs:
         text = " ".join(p.text.split())
         text = fit_width(text, text_columns).rstrip() if text_columns else text
-        out.write(f"{fit_width(report.name, file_columns)}{p.index + 1:>4}  "
+        out.write(f"{_tail(report.name, file_columns - 2)}  {p.index + 1:>4}  "
                   f"{fit_width(display_name(p.label), label_columns)}{fit_width(_runner_up(p), runner_columns)}"
                   f"{margin(p):6.2f}  {text}\n")
+
+
+def _tail(name: str, columns: int) -> str:
+    """``name`` cut from the left to ``columns`` (…docs/report.txt: the file name is what tells
+    files apart), padded to that width."""
+    if display_width(name) > columns:
+        kept = ""
+        for ch in reversed(name):
+            if display_width(kept) + display_width(ch) > columns - 1:
+                break
+            kept = ch + kept
+        name = "…" + kept
+    return fit_width(name, columns)
 
 
 def _runner_up(paragraph) -> str:
