@@ -15,7 +15,8 @@ import numpy as np
 from .data import LabelledData, deduplicate, report_groups
 from .read import read_document
 
-__all__ = ["scores", "cross_validate", "fit_and_read", "label_by_overlap", "calibration", "grouped"]
+__all__ = ["scores", "cross_validate", "fit_and_read", "label_by_overlap", "calibration", "grouped",
+           "segment_docs", "end_to_end_labels"]
 
 
 def scores(y_true, y_pred, labels=None) -> dict:
@@ -114,6 +115,37 @@ def fit_and_read(make_model, train_data: LabelledData, test_data: LabelledData, 
     return model, model.predict_report_proba(test_data.texts, headings=test_data.headings, reports=test_groups)
 
 
+def segment_docs(docs_dir, docs, join_wrapped=True) -> dict:
+    """{doc: its paragraphs as ``predict`` cuts them} for the documents ``docs_dir/<doc>.txt`` (or
+    ``.docx``), read as ``predict`` reads a report: any supported encoding, errors named by file."""
+    from .segment import segment
+
+    found = {}
+    for doc in docs:
+        path = os.path.join(docs_dir, f"{doc}.txt")
+        if not os.path.exists(path) and os.path.exists(os.path.join(docs_dir, f"{doc}.docx")):
+            path = os.path.join(docs_dir, f"{doc}.docx")
+        document = read_document(path)
+        found[doc] = segment(document.text, document.headings, join_wrapped=join_wrapped)
+    return found
+
+
+def end_to_end_labels(model, data: LabelledData, positions, doc_paragraphs) -> dict:
+    """{position: label} of ``data``'s paragraphs at ``positions``: each report (``doc``) labelled
+    as ``predict`` labels it, from its paragraphs in ``doc_paragraphs`` (:func:`segment_docs`), and
+    each labelled span taking the label covering most of its characters (:func:`label_by_overlap`);
+    a span no paragraph covers takes the model's fallback label."""
+    labels = {}
+    for doc in sorted({data.docs[position] for position in positions}):
+        paragraphs = doc_paragraphs[doc]
+        predicted = model.predict_report([p.text for p in paragraphs], headings=[p.heading for p in paragraphs])
+        triples = [(p.start, p.end, label) for p, label in zip(paragraphs, predicted)]
+        members = [position for position in positions if data.docs[position] == doc]
+        for position, label in zip(members, label_by_overlap([data.spans[m] for m in members], triples)):
+            labels[position] = label if label is not None else model.fallback_label_
+    return labels
+
+
 def cross_validate(make_model, data: LabelledData, folds=5, repeats=3, seed=0, docs_dir=None,
                    dedupe=True, progress=None, join_wrapped=True) -> dict:
     """Grouped, repeated cross-validation of the models ``make_model()`` builds.
@@ -123,18 +155,11 @@ def cross_validate(make_model, data: LabelledData, folds=5, repeats=3, seed=0, d
     listing every repeat's macro-F1 (the headline is their mean).  ``join_wrapped`` is
     :func:`segment.segment`'s, for the end-to-end scores.
     """
-    from .segment import segment
-
     data, groups = grouped(data, dedupe, "cross-validation")
     labels = sorted(set(data.labels))
     # A paragraph is found in its document by its doc and span: without either, no end-to-end scores.
     use_docs = docs_dir is not None and all(s is not None for s in data.spans) and None not in data.docs
-    doc_texts = {}
-    if use_docs:
-        for doc in sorted(set(data.docs)):
-            # Read as predict reads a report: any supported encoding, errors named by file.
-            doc_texts[doc] = read_document(os.path.join(docs_dir, f"{doc}.txt")).text
-    doc_paragraphs = {doc: segment(text, join_wrapped=join_wrapped) for doc, text in doc_texts.items()}
+    doc_paragraphs = segment_docs(docs_dir, sorted(set(data.docs)), join_wrapped) if use_docs else {}
 
     paragraph_runs, end_to_end_runs = [], []
     for repeat in range(repeats):
@@ -152,14 +177,8 @@ def cross_validate(make_model, data: LabelledData, folds=5, repeats=3, seed=0, d
                 para_pred[position] = model.classes_[int(np.argmax(row))]
                 para_confidence[position] = float(np.max(row))
             if use_docs:
-                for doc in sorted(set(test_data.docs)):
-                    paragraphs = doc_paragraphs[doc]
-                    predicted = model.predict_report([p.text for p in paragraphs],
-                                                     headings=[p.heading for p in paragraphs])
-                    triples = [(p.start, p.end, label) for p, label in zip(paragraphs, predicted)]
-                    members = [pos for pos in test if data.docs[pos] == doc]
-                    for pos, label in zip(members, label_by_overlap([data.spans[m] for m in members], triples)):
-                        e2e_pred[pos] = label if label is not None else model.fallback_label_
+                for pos, label in end_to_end_labels(model, data, test, doc_paragraphs).items():
+                    e2e_pred[pos] = label
             if progress:
                 progress(repeat, fold)
         paragraph_runs.append(scores(data.labels, para_pred, labels))
@@ -192,6 +211,9 @@ def _pool(runs: list) -> dict:
         "accuracy": float(np.mean([r["accuracy"] for r in runs])),
         "n": first["n"],
         "confusion": np.sum([r["confusion"] for r in runs], axis=0).tolist(),
+        # Support counts each paragraph once (it is the same in every repeat); the confusion
+        # matrix sums the repeats' counts.
+        "confusion_repeats": len(runs),
     }
     if "calibration" in first:
         pooled["calibration"] = {key: float(np.mean([r["calibration"][key] for r in runs]))

@@ -77,7 +77,8 @@ table.summary th, table.summary td { padding: 6px 8px; border-bottom: 1px solid 
   white-space: nowrap; }
 table.summary th { font-weight: 600; color: #424a53; vertical-align: bottom; }
 table.summary th.area { border-bottom: 3px solid var(--c); }
-table.summary td.name, table.summary th.name { text-align: left; white-space: normal; word-break: break-all; }
+table.summary td.name, table.summary th.name { text-align: left; white-space: normal; }
+table.summary td.name .part { white-space: nowrap; }
 table.summary td.share { font-variant-numeric: tabular-nums; }
 table.summary td.zero { color: #b0b7bf; }
 a { color: #0b5cad; text-decoration: none; }
@@ -95,6 +96,11 @@ a:hover { text-decoration: underline; }
 .p.unsure { border-left-style: dashed; }
 .tag { display: flex; flex-wrap: wrap; align-items: center; gap: 6px 10px; font-size: 13px; margin-bottom: 2px; }
 .label { color: #fff; background: var(--c); border-radius: 4px; padding: 0 8px; font-weight: 600; }
+.label2 { color: var(--c2); background: #fff; border: 1.5px solid var(--c2); border-radius: 4px; padding: 0 7px;
+  font-weight: 600; }
+.review-mark { color: #9a6700; background: #fff8c5; border: 1px solid #d4a72c; border-radius: 4px; padding: 0 6px; }
+.filter { font-size: 14px; margin: 0 0 16px; }
+#only-review:checked ~ section .p:not(.unsure):not(.review) { display: none; }
 .conf { color: #424a53; font-variant-numeric: tabular-nums; }
 .confbar { display: inline-block; width: 48px; height: 6px; background: #d8dee4; border-radius: 3px;
   vertical-align: middle; overflow: hidden; }
@@ -188,7 +194,7 @@ def _summary_table(reports, labels, names) -> str:
                 cells.append(f'<td class="share" data-label="{_e(label)}" style="background:{tint}">{share * 100:.1f}%</td>')
             else:
                 cells.append(f'<td class="share zero" data-label="{_e(label)}">{share * 100:.1f}%</td>')
-        rows.append(f'<tr data-report="{number}"><td class="name" title="{_e(report.name)}"><a href="#report-{number}">{_e(name)}</a></td>'
+        rows.append(f'<tr data-report="{number}"><td class="name" title="{_e(report.name)}"><a href="#report-{number}">{_path_html(name)}</a></td>'
                     f'<td>{len(report.paragraphs)}</td><td>{report.characters}</td>{"".join(cells)}'
                     f'<td>{_stacked_bar(report)}</td></tr>')
     return ('<section class="card" id="summary"><h2>Summary 概览</h2>'
@@ -196,6 +202,12 @@ def _summary_table(reports, labels, names) -> str:
             '<div style="overflow-x:auto"><table class="summary"><thead><tr><th class="name">report</th>'
             f'<th>paragraphs</th><th>characters</th>{head}<th>composition</th></tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div></section>')
+
+
+def _path_html(name: str) -> str:
+    """A path whose lines break only after a folder separator: each part of it stays whole."""
+    parts = name.replace(os.sep, "/").split("/")
+    return "/<wbr>".join(f'<span class="part">{_e(part)}</span>' for part in parts)
 
 
 def _short_names(reports) -> list:
@@ -230,25 +242,34 @@ def _explanation(explanation) -> str:
     return f'<ul class="why" aria-label="why">{"".join(items)}</ul>'
 
 
-def _paragraph(p, rid) -> str:
+def _paragraph(p, rid, rank=None) -> str:
     colour = label_colour(p.label)
     classes = ["p"]
     if heading_level(p.text) is not None:
         classes.append("heading-p")
     if p.confidence < 0.5:
         classes.append("unsure")
+    if rank is not None:
+        classes.append("review")
     under = f'<span class="under">under: {_e(p.heading)}</span>' if p.heading else ""
+    label2, data2 = "", ""
+    if getattr(p, "label2", None):
+        data2 = f' data-label2="{_e(p.label2)}"'
+        label2 = (f'<span class="label2" style="--c2:{label_colour(p.label2)}" title="also about">'
+                  f'+ {_e(display_name(p.label2))}</span>')
+    mark = (f'<span class="review-mark" title="one of the paragraphs the model is least sure of">'
+            f'review {rank}</span>' if rank is not None else "")
     return (f'<div class="{" ".join(classes)}" id="{rid}-p{p.index}" data-index="{p.index}" '
-            f'data-start="{p.start}" data-end="{p.end}" data-label="{_e(p.label)}" '
+            f'data-start="{p.start}" data-end="{p.end}" data-label="{_e(p.label)}"{data2} '
             f'data-confidence="{p.confidence:.4f}" style="--c:{colour};--t:{_tint(colour, 0.1)}">'
             f'<div class="tag"><span class="num">#{p.index + 1}</span>'
-            f'<span class="label">{_e(display_name(p.label))}</span>'
+            f'<span class="label">{_e(display_name(p.label))}</span>{label2}{mark}'
             f'<span class="conf" title="confidence">{p.confidence:.2f} '
             f'<span class="confbar"><i style="width:{p.confidence * 100:.0f}%"></i></span></span>{under}</div>'
             f'<p class="text">{_e(p.text)}</p>{_explanation(p.explanation)}</div>')
 
 
-def _report_section(report, number, many, name) -> str:
+def _report_section(report, number, many, name, ranks=None) -> str:
     rid = f"report-{number}"
     untouched = ""
     if report.untouched:
@@ -256,7 +277,8 @@ def _report_section(report, number, many, name) -> str:
                      + "、".join(_e(display_name(label)) for label in report.untouched) + "</p>")
     top = '<a class="top" href="#summary">↑ summary</a>' if many else ""
     encoding = f" · {_e(report.encoding)}" if report.encoding else ""
-    paragraphs = "".join(_paragraph(p, rid) for p in report.paragraphs)
+    ranks = ranks or {}
+    paragraphs = "".join(_paragraph(p, rid, ranks.get(id(p))) for p in report.paragraphs)
     return (f'<section class="card report" id="{rid}" data-name="{_e(report.name)}">'
             f'<div class="report-head"><h2>{_e(name)}</h2>{top}</div>'
             f'<p class="meta">{_e(report.name)} · {len(report.paragraphs)} paragraphs · {report.characters} characters{encoding}</p>'
@@ -264,10 +286,12 @@ def _report_section(report, number, many, name) -> str:
             f'<div class="paragraphs">{paragraphs}</div></section>')
 
 
-def write_html(reports, out) -> None:
+def write_html(reports, out, review=()) -> None:
     """Write ``reports`` (:class:`~classifier.report.LabelledReport`) to the text stream ``out``
-    as one HTML page that opens anywhere, offline."""
+    as one HTML page that opens anywhere, offline.  ``review`` holds the (report, paragraph) pairs
+    to mark for review (:func:`classifier.review.least_sure`), least sure first."""
     reports = list(reports)
+    ranks = {id(p): rank for rank, (_, p) in enumerate(review, 1)}
     labels = _label_names(reports)
     many = len(reports) > 1
     names = _short_names(reports)
@@ -282,9 +306,15 @@ def write_html(reports, out) -> None:
               f'<p class="lead">{len(reports)} report{"s" if many else ""}, '
               f'{sum(len(r.paragraphs) for r in reports)} paragraphs, each labelled by work area with the model\'s confidence.</p>'
               f'{_legend(labels)}</header>\n')
+    # No script: a checkbox before the sections hides, through CSS alone, all but the paragraphs
+    # to review (those below 0.5 confidence and those --review picked).
+    out.write('<input type="checkbox" id="only-review" class="filter">'
+              '<label class="filter" for="only-review"> show only the paragraphs to review '
+              f'(confidence below 0.5{", or among the " + str(len(ranks)) + " least sure" if ranks else ""})'
+              '</label>\n')
     if many:
         out.write(_summary_table(reports, labels, names) + "\n")
     for number, (report, name) in enumerate(zip(reports, names), 1):
-        out.write(_report_section(report, number, many, name) + "\n")
+        out.write(_report_section(report, number, many, name, ranks) + "\n")
     out.write('<footer>made by classifier · labels: '
               + ", ".join(_e(label) for label in labels) + '</footer>\n</main>\n</body>\n</html>\n')

@@ -10,8 +10,8 @@ from .labels import display_name
 from .segment import display_width
 from .tables import fit_width as _fit
 
-__all__ = ["write_table", "write_jsonl", "write_csv", "write_summary_table", "FORMATS", "output_format",
-           "plural"]
+__all__ = ["write_table", "write_jsonl", "write_csv", "write_summary_table", "write_train", "train_docs",
+           "FORMATS", "output_format", "plural"]
 
 
 def plural(number: int, noun: str) -> str:
@@ -23,19 +23,31 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def write_table(report, out, text_columns: int = 60) -> None:
-    """One report for a person: a row a paragraph, then the share each area takes."""
+# Columns of paragraph text a table row shows (--width); 0 shows the whole text.
+TEXT_COLUMNS = 60
+
+
+def _text_cell(text: str, text_columns: int) -> str:
+    """A paragraph on one line, cut to ``text_columns`` (0: whole)."""
+    return _fit(_one_line(text), text_columns).rstrip() if text_columns else _one_line(text)
+
+
+def write_table(report, out, text_columns: int = TEXT_COLUMNS) -> None:
+    """One report for a person: a row a paragraph (its label, the secondary label ``also`` when
+    it has one, the confidence, the text cut to ``text_columns``, 0 for all), then the share each
+    area takes."""
     label_columns = max(display_width(display_name(label)) for label in report.labels) + 2
+    also_columns = max(display_width(label) for label in report.labels) + 2
     paragraphs, characters = len(report.paragraphs), report.characters
     out.write(f"== {report.name}: {paragraphs} {plural(paragraphs, 'paragraph')}, "
               f"{characters} {plural(characters, 'character')} ==\n")
-    out.write(f"{'#':>4}  {_fit('label', label_columns)}{'conf':>5}  text\n")
+    out.write(f"{'#':>4}  {_fit('label', label_columns)}{_fit('also', also_columns)}{'conf':>5}  text\n")
     for p in report.paragraphs:
         out.write(f"{p.index + 1:>4}  {_fit(display_name(p.label), label_columns)}"
-                  f"{p.confidence:5.2f}  {_fit(_one_line(p.text), text_columns).rstrip()}\n")
+                  f"{_fit(p.label2 or '', also_columns)}{p.confidence:5.2f}  {_text_cell(p.text, text_columns)}\n")
         if p.explanation:
             words = explanation_text(p.explanation)
-            out.write(f"{'':>4}  {'':{label_columns}}{'':5}  ↳ {words}\n")
+            out.write(f"{'':>4}  {'':{label_columns + also_columns}}{'':5}  ↳ {words}\n")
     write_summary_table(report, out, label_columns)
 
 
@@ -56,7 +68,8 @@ def write_summary_table(report, out, label_columns: int | None = None) -> None:
 
 
 def write_jsonl(report, out) -> None:
-    """A JSON object a paragraph: file, index, start, end, text, heading, label, confidence, scores."""
+    """A JSON object a paragraph: file, index, start, end, text, heading, label, confidence, scores,
+    (explanation,) label2."""
     for p in report.paragraphs:
         out.write(json.dumps(p.to_dict(report.name), ensure_ascii=False) + "\n")
 
@@ -70,7 +83,9 @@ CSV_FIELDS = ("file", "index", "start", "end", "label", "confidence", "heading",
 
 
 def csv_header(labels, explain: bool = False) -> list:
-    return list(CSV_FIELDS) + [f"score_{label}" for label in labels] + (["explanation"] if explain else [])
+    # label2 after the columns it came after, so that their positions stay as they were.
+    return (list(CSV_FIELDS) + [f"score_{label}" for label in labels] + ["label2"]
+            + (["explanation"] if explain else []))
 
 
 def write_csv(report, out, header: bool, explain: bool = False) -> None:
@@ -83,10 +98,28 @@ def write_csv(report, out, header: bool, explain: bool = False) -> None:
     for p in report.paragraphs:
         writer.writerow([report.name, p.index, p.start, p.end, p.label, f"{p.confidence:.4f}",
                          p.heading or "", p.text] + [f"{p.scores[label]:.4f}" for label in report.labels]
-                        + ([json.dumps(p.explanation or [], ensure_ascii=False)] if explain else []))
+                        + [p.label2 or ""] + ([json.dumps(p.explanation or [], ensure_ascii=False)] if explain else []))
 
 
-FORMATS = ("table", "jsonl", "csv", "html")
+def train_docs(reports) -> list:
+    """Each report's ``doc`` in --format train: its file name without the extension, or its path
+    without it where two reports of the batch share a file name (``doc`` keeps reports apart)."""
+    def bare(name):
+        return os.path.splitext(name)[0].strip("<>")  # <stdin> → stdin
+    short = [bare(os.path.basename(report.name)) for report in reports]
+    return [bare(report.name) if short.count(doc) > 1 else doc for report, doc in zip(reports, short)]
+
+
+def write_train(report, out, doc: str) -> None:
+    """JSON Lines that ``train`` reads back: doc, i, start, end, text, label, label2, heading; a
+    person corrects a label in an editor and trains on the file."""
+    for p in report.paragraphs:
+        row = {"doc": doc, "i": p.index, "start": p.start, "end": p.end, "text": p.text, "label": p.label,
+               "label2": p.label2, "heading": p.heading}
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+FORMATS = ("table", "jsonl", "csv", "html", "train")
 # What an --out file's name says it holds; any other name (.txt, none) gets the table unless told.
 SUFFIX_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".html": "html", ".htm": "html"}
 
@@ -96,6 +129,8 @@ def output_format(given: str | None, out: str | None) -> str:
     A format that contradicts the extension is refused: the file would not open as its name says."""
     suffix = os.path.splitext(out)[1].lower() if out else ""
     named = SUFFIX_FORMATS.get(suffix)
+    if given == "train" and named == "jsonl":  # training data is JSON Lines too
+        named = "train"
     if given and named and given != named:
         raise InputError(out, f"a {suffix} file cannot hold --format {given}: "
                               f"name it otherwise or leave out --format")

@@ -7,6 +7,7 @@ import itertools
 from collections import deque
 from dataclasses import dataclass, field
 
+from .model import LABEL2_THRESHOLD
 from .read import Document
 from .segment import segment
 
@@ -26,6 +27,9 @@ class LabelledParagraph:
     confidence: float
     scores: dict
     explanation: list | None = None
+    # The area that takes a real part of the paragraph besides its label (None: none does); last,
+    # so that the JSON lines keep the order of the fields they had before it.
+    label2: str | None = None
 
     def to_dict(self, name=None) -> dict:
         row = {"file": name} if name is not None else {}
@@ -106,6 +110,9 @@ def label_reports(model, documents, explain: int = 0, jobs: int = 1, progress=No
     documents = _documents(documents)
     labels = tuple(str(c) for c in model.classes_)
     fallback = getattr(model, "fallback_label_", "other" if "other" in labels else None)
+    # A model file saved before secondary labels existed gives them with today's threshold.
+    second = functools.partial(second_label, labels=labels, exclude=fallback,
+                               threshold=getattr(model, "label2_threshold", LABEL2_THRESHOLD))
     segmented = []  # paragraphs of each report, filled as the chunks are cut
     chunks = _chunks(documents, segmented, join_wrapped)
     if jobs > 1:
@@ -120,7 +127,7 @@ def label_reports(model, documents, explain: int = 0, jobs: int = 1, progress=No
         while len(results) < len(segmented) and len(rows) >= len(segmented[len(results)]):
             number = len(results)
             document = documents[number]
-            paragraphs = [_labelled(p, rows.popleft(), labels) for p in segmented[number]]
+            paragraphs = [_labelled(p, rows.popleft(), labels, second) for p in segmented[number]]
             segmented[number] = None
             results.append(LabelledReport(document.name, document.text, paragraphs, labels,
                                           document.encoding, fallback))
@@ -178,13 +185,26 @@ def _chunks(documents, segmented, join_wrapped=True):
         yield texts, headings, numbers
 
 
-def _labelled(p, row, labels):
+def second_label(probabilities, best, labels, threshold, exclude=None):
+    """The label of the second-highest of ``probabilities`` (``best`` is the highest's index; the
+    label ``exclude``, the fallback, never counts) when it reaches ``threshold``, else None."""
+    # Without the fallback label the secondary labels score better (benchmarks/label2_threshold.py).
+    rest = [k for k in range(len(probabilities)) if k != best and labels[k] != exclude]
+    if not rest:
+        return None
+    # Ties go to the first label in the model's order, as argmax breaks them for the label.
+    runner = max(rest, key=lambda k: (probabilities[k], -k))
+    return labels[runner] if probabilities[runner] >= threshold else None
+
+
+def _labelled(p, row, labels, second):
     probabilities, best, explanation = row
     return LabelledParagraph(
         index=p.index, start=p.start, end=p.end, text=p.text, heading=p.heading,
         label=labels[best], confidence=round(probabilities[best], 4),
         scores={label: round(v, 4) for label, v in zip(labels, probabilities)},
-        explanation=None if explanation is None else [(term, round(weight, 4)) for term, weight in explanation])
+        explanation=None if explanation is None else [(term, round(weight, 4)) for term, weight in explanation],
+        label2=second(probabilities, best))
 
 
 def _score(model, chunk, explain):

@@ -40,7 +40,12 @@ def write_scores(block: dict, out, title: str) -> None:
         c = block["calibration"]
         out.write(f"\n  confidence: mean {c['mean_confidence']:.3f} against accuracy {c['accuracy']:.3f}, "
                   f"calibration error {c['ece']:.3f}")
-    out.write("\n  confusion (rows: true, columns: predicted)\n")
+    repeats = block.get("confusion_repeats", 1)
+    if repeats > 1:  # cross-validation: support is per repeat, the confusion counts add the repeats up
+        out.write(f"\n  support: paragraphs of each label, each counted once; confusion: counts summed over "
+                  f"{repeats} repeats ({block['n'] * repeats} predictions)")
+    out.write("\n  confusion (rows: true, columns: predicted" + (f", summed over {repeats} repeats" if repeats > 1 else "")
+              + ")\n")
     short = [label[:6] for label in labels]
     out.write("  " + " " * column + "".join(f"{s:>8}" for s in short) + "\n")
     for label, row in zip(labels, block["confusion"]):

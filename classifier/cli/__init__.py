@@ -1,4 +1,4 @@
-"""Command line: ``python -m classifier predict|train|evaluate|info``; one module a command, each a
+"""Command line: ``python -m classifier predict|train|evaluate|info|labels``; one module a command, each a
 thin layer over the library, and here the parser and the mapping of errors to exit codes."""
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ import os
 import sys
 
 from ..errors import InputError
-from . import evaluate, info, predict, serve, train
+from . import evaluate, info, labels, predict, serve, train
 from ._shared import PROG
 
 __all__ = ["PROG", "build_parser", "main"]
 
-COMMANDS = {"predict": predict, "train": train, "evaluate": evaluate, "info": info, "serve": serve}
+COMMANDS = {"predict": predict, "train": train, "evaluate": evaluate, "info": info, "labels": labels,
+            "serve": serve}
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 from ..errors import InputError
 from ._shared import add_model_options, folds, positive_int, say
 
-# evaluate's options for --cv alone, with their defaults (None: not given).
-_CV_DEFAULTS = {"docs": None, "corrections": None, "folds": 5, "repeats": 3, "seed": 0}
+# evaluate's options for --cv alone, with their defaults (None: not given); --docs serves both.
+_CV_DEFAULTS = {"corrections": None, "folds": 5, "repeats": 3, "seed": 0}
 
 
 def add_parser(subparsers) -> None:
@@ -20,7 +21,8 @@ def add_parser(subparsers) -> None:
     add_model_options(evaluate)
     evaluate.add_argument("--cv", action="store_true",
                           help="instead of scoring a model, cross-validate a new one on DATA, grouped by doc")
-    evaluate.add_argument("--docs", help="with --cv: folder of the documents DATA's spans refer to")
+    evaluate.add_argument("--docs", help="folder of the reports DATA's spans refer to (<doc>.txt or .docx): "
+                                         "adds end-to-end scores, each report segmented by the tool itself")
     evaluate.add_argument("--corrections", help="with --cv: label corrections to apply first")
     # No defaults here: the command refuses these options without --cv, and fills them in with it.
     evaluate.add_argument("--folds", type=folds, help="with --cv: folds (default 5)")
@@ -72,6 +74,9 @@ def run(args) -> int:
     from ..persist import load_model_with_metadata
     from ..tables import write_scores
 
+    if args.docs is not None and not os.path.isdir(args.docs):
+        raise InputError(args.docs, "is not a folder of documents (--docs)")
+
     model, meta = load_model_with_metadata(args.model, trust_pickle=args.trust_pickle)
     labels = [str(c) for c in model.classes_]
     data = read_labelled(args.data, labels=labels)
@@ -80,8 +85,27 @@ def run(args) -> int:
         print(f"note: {args.data} is the model's own training data: these scores say how well it fits "
               "that data, not how it does on new reports (use --cv for that)", file=sys.stderr)
     result = scores(data.labels, model.predict(data.texts, headings=data.headings), labels)
+    end_to_end = _end_to_end(model, data, args, labels) if args.docs is not None else None
     if args.format == "json":
-        print(json.dumps(result, ensure_ascii=False, indent=2))
+        print(json.dumps(result if end_to_end is None else {"paragraph": result, "end_to_end": end_to_end},
+                         ensure_ascii=False, indent=2))
     else:
         write_scores(result, sys.stdout, f"scores of the model on {args.data} ({len(data)} paragraphs)")
+        if end_to_end is not None:
+            write_scores(end_to_end, sys.stdout, f"end-to-end scores (the tool's own segmentation of the "
+                                                 f"{len(set(data.docs))} reports in {args.docs})")
     return 0
+
+
+def _end_to_end(model, data, args, labels) -> dict:
+    """Scores of DATA's spans labelled as ``predict`` labels the reports of --docs."""
+    from ..evaluate import end_to_end_labels, scores, segment_docs
+
+    where = next((n for n, (doc, span) in enumerate(zip(data.docs, data.spans)) if doc is None or span is None),
+                 None)
+    if where is not None:
+        raise InputError(args.data, f"paragraph {where + 1} names no doc or no start/end: --docs needs both "
+                                    "to find each paragraph in its report")
+    paragraphs = segment_docs(args.docs, sorted(set(data.docs)))
+    found = end_to_end_labels(model, data, range(len(data)), paragraphs)
+    return scores(data.labels, [found[position] for position in range(len(data))], labels)

@@ -6,7 +6,7 @@ import os
 import sys
 
 from ..errors import InputError
-from ._shared import PROG, add_model_options, output, positive_int
+from ._shared import PROG, add_model_options, count, output, positive_int
 
 
 class _CountOrFile(argparse.Action):
@@ -58,6 +58,13 @@ def add_parser(subparsers) -> None:
                               "section (section:)")
     predict.add_argument("--jobs", type=positive_int, default=1, metavar="N",
                          help="label reports on N processes (same output, faster batches)")
+    predict.add_argument("--review", nargs="?", action=_CountOrFile, const=20, default=0, metavar="N",
+                         help="also list on standard error the N paragraphs of the batch (default 20) "
+                              "whose two best labels are closest, least sure first, to check by hand; "
+                              "the html page marks them and can show them alone")
+    predict.add_argument("--width", type=count, default=None, metavar="N",
+                         help="table: columns of paragraph text a row shows (default 60; 0 for all)")
+    predict.add_argument("--full", action="store_true", help="table: show each paragraph's whole text")
 
 
 def finish_parsing(args, parser) -> None:
@@ -97,11 +104,18 @@ def _check_out(args) -> None:
 def run(args) -> int:
     """Label the reports and write them; 1 when a file of a folder was skipped, else 0."""
     from ..persist import load_model
-    from ..output import output_format, plural, write_csv, write_jsonl, write_table
+    from ..output import (TEXT_COLUMNS, output_format, plural, train_docs, write_csv, write_jsonl, write_table,
+                          write_train)
     from ..read import iter_documents
     from ..report import label_reports
 
     chosen = output_format(args.format, args.out)
+    if args.width is not None and args.full:
+        raise InputError("--full", "shows the whole text: give it or --width, not both")
+    if (args.width is not None or args.full) and chosen != "table" and not args.review:
+        raise InputError("--full" if args.full else "--width", f"sets the table's text, and the {chosen} "
+                         "format is no table (it holds the whole text)")
+    width = 0 if args.full else TEXT_COLUMNS if args.width is None else args.width
     if chosen == "html" and not args.out:
         raise InputError("--out", "the html format writes a page: name it with --out report.html")
     if args.out:
@@ -117,18 +131,31 @@ def run(args) -> int:
     documents = list(iter_documents(args.inputs, skip=skip))
     progress = _progress(len(documents))
     reports = label_reports(model, documents, explain=args.explain, jobs=args.jobs, progress=progress)
+    review = []
+    if args.review:
+        from ..review import least_sure
+
+        review = least_sure(reports, args.review)
+    docs = train_docs(reports) if chosen == "train" else None
     with output(args.out, args.force, "utf-8-sig" if chosen == "csv" else "utf-8") as out:
         if chosen == "html":
             from ..html_report import write_html
 
-            write_html(reports, out)
+            write_html(reports, out, review=review)
         for number, report in enumerate(reports):
             if chosen == "table":
-                write_table(report, out)
+                write_table(report, out, width)
+            elif chosen == "train":
+                write_train(report, out, docs[number])
             elif chosen == "jsonl":
                 write_jsonl(report, out)
             elif chosen == "csv":
                 write_csv(report, out, header=number == 0, explain=bool(args.explain))
+    if review:  # after the output: on a terminal it is the last thing shown
+        from ..review import write_review
+
+        sys.stdout.flush()
+        write_review(review, sys.stderr, width if args.width is not None or args.full else 40)
     if args.out:
         print(f"wrote {len(reports)} {plural(len(reports), 'report')} to {args.out}", file=sys.stderr)
     return 1 if skipped else 0

@@ -1,0 +1,66 @@
+"""The paragraphs of a batch the model is least sure of, for a person to check (``predict --review``).
+
+"Least sure" is the smallest margin between a paragraph's two best scores: a paragraph at 0.45
+against 0.44 is a toss-up, one at 0.45 against 0.10 is not, though both have the same confidence.
+"""
+from __future__ import annotations
+
+from .labels import display_name
+from .segment import display_width
+from .tables import fit_width
+
+__all__ = ["margin", "least_sure", "write_review"]
+
+
+def margin(paragraph) -> float:
+    """The paragraph's best score minus its second best (its only score when it has one)."""
+    best = sorted(paragraph.scores.values(), reverse=True)
+    return best[0] - best[1] if len(best) > 1 else best[0]
+
+
+def least_sure(reports, count: int) -> list:
+    """The ``count`` (report, paragraph) pairs of smallest margin, smallest first; ties in the
+    order of the batch."""
+    pairs = [(report, p) for report in reports for p in report.paragraphs]
+    order = sorted(range(len(pairs)), key=lambda k: (margin(pairs[k][1]), k))
+    return [pairs[k] for k in order[:count]]
+
+
+def write_review(pairs, out, text_columns: int = 40) -> None:
+    """The pairs of :func:`least_sure` as a table: file, paragraph number, label, the runner-up
+    and the margin between them, the text cut to ``text_columns`` (0: whole)."""
+    if not pairs:
+        return
+    names = [report.name for report, _ in pairs]
+    file_columns = min(max(display_width(name) for name in names + ["file"]) + 2, 40)
+    label_columns = max(display_width(display_name(p.label)) for _, p in pairs) + 2
+    runner_columns = max(display_width(_runner_up(p)) for _, p in pairs) + 2
+    out.write(f"to review: the {len(pairs)} paragraph{'s' if len(pairs) != 1 else ''} whose two best labels "
+              "are closest (margin: best score minus the second)\n")
+    out.write(f"{fit_width('file', file_columns)}{'#':>4}  {fit_width('label', label_columns)}"
+              f"{fit_width('or', runner_columns)}{'margin':>6}  text\n")
+    for report, p in pairs:
+        text = " ".join(p.text.split())
+        text = fit_width(text, text_columns).rstrip() if text_columns else text
+        out.write(f"{_tail(report.name, file_columns - 2)}  {p.index + 1:>4}  "
+                  f"{fit_width(display_name(p.label), label_columns)}{fit_width(_runner_up(p), runner_columns)}"
+                  f"{margin(p):6.2f}  {text}\n")
+
+
+def _tail(name: str, columns: int) -> str:
+    """``name`` cut from the left to ``columns`` (…docs/report.txt: the file name is what tells
+    files apart), padded to that width."""
+    if display_width(name) > columns:
+        kept = ""
+        for ch in reversed(name):
+            if display_width(kept) + display_width(ch) > columns - 1:
+                break
+            kept = ch + kept
+        name = "…" + kept
+    return fit_width(name, columns)
+
+
+def _runner_up(paragraph) -> str:
+    """The label of the paragraph's second-best score."""
+    ranked = sorted(paragraph.scores.items(), key=lambda item: -item[1])
+    return ranked[1][0] if len(ranked) > 1 else ""
