@@ -17,6 +17,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .blank import BLANK
 from .blank import LINE_BREAK as _LINE_BREAK
 from .blank import SPACE as _SPACE
 
@@ -32,7 +33,7 @@ _LEVELED_ENUMERATORS = [
     (1, re.compile(_TOP_NUMBER)),
     (1, re.compile(rf"第[{_CN_NUM}]{{1,3}}(?:部分|章|节)")),
     (2, re.compile(_SECOND_NUMBER)),
-    (3, re.compile(r"\d{1,2}\s*[、．]|\d{1,2}\.(?!\d)")),
+    (3, re.compile(r"\d{1,2}\s*[、．]|\d{1,2} ?\.(?!\d)")),
     (4, re.compile(r"[（(]\s*\d{1,2}\s*[）)]|[①-⑳]")),
 ]
 _ITEM_ENUMERATOR = re.compile(rf"(?:[{_CN_NUM}]{{1,2}}[是要抓]|第[{_CN_NUM}]{{1,2}}[,，、是])")
@@ -48,6 +49,9 @@ _ENUM_AFTER_END = re.compile(rf"(?<=[{_SENTENCE_END}])[{_CLOSERS}]?(?=(?:{ENUMER
 _SPACE_RUN = re.compile(rf"[{_SPACE}]+")
 # A heading number of the top two levels (一、 （一）), not the first of a list of numbers (一、二等奖).
 _OUTLINE_ENUMERATOR = re.compile(rf"(?:{_TOP_NUMBER}|{_SECOND_NUMBER})(?![{_CN_NUM}\d])")
+
+# A heading's number (or a bullet) at the end of a piece, the heading itself after the space (…工作重点1. 抓好).
+_ENDS_WITH_NUMBER = re.compile(rf"(?<![{_CN_NUM}\d])(?:{'|'.join(p.pattern for _, p in _LEVELED_ENUMERATORS)}|-)$")
 
 # Longer than any heading or report title: the most of a piece cut rules look at.
 _TAIL_CHARS = 60
@@ -247,8 +251,8 @@ def _cut_line(text: str, start: int, end: int):
         piece = text[piece_start:match.start()] if match.start() - piece_start <= _TAIL_CHARS else ""
         short_heading = heading_level(piece) is not None and ENUMERATOR.match(piece)
         enumerator_only = ENUMERATOR.fullmatch(piece.strip(_SPACE)) is not None
-        if enumerator_only:
-            continue  # "一、 扎实推进…": the space belongs to the heading
+        if enumerator_only or _ENDS_WITH_NUMBER.search(piece):
+            continue  # "一、 扎实推进…", "二、工作重点1. 抓好…": the space belongs to the heading
         if ((before in _SENTENCE_END + _CLOSERS and (before not in _CLOSERS or text[match.start() - 2] in _SENTENCE_END))
                 or (after_enumerator and before in _SENTENCE_END + _CLOSERS + "：:")
                 or _OUTLINE_ENUMERATOR.match(text, match.end(), end)
@@ -260,7 +264,8 @@ def _cut_line(text: str, start: int, end: int):
     pos = start
     for cut_start, cut_end in sorted(cuts) + [(end, end)]:
         if cut_start > pos:
-            yield from _sentences_if_run_on(text, pos, cut_start)
+            for piece in _sentences_if_run_on(text, pos, cut_start):
+                yield from _split_run_together(text, *piece)
         pos = max(pos, cut_end)
 
 
@@ -277,6 +282,126 @@ def _sentences_if_run_on(text: str, start: int, end: int):
             pos = match.end()
     if pos < end:
         yield pos, end
+
+
+
+# Paragraphs run together without a break, as hand-transcribed copies have them.
+# A heading names a part of a plan or summary: what follows it directly is that part's text.
+_STRUCTURAL_HEADING = (
+    "指导思想|总体要求|工作目标|目标任务|主要目标|发展目标|全年目标|工作任务|主要任务|重点任务|工作重点|"
+    "主要措施|工作措施|保障措施|具体措施|工作要求|基本情况|主要做法|主要成效|工作成效|存在的问题|存在问题|"
+    "下一步打算|工作打算|工作思路|活动背景|活动目的|活动目标|活动内容|活动安排|活动主题|活动时间|活动形式|"
+    "实施步骤|注意事项|效果评估|背景介绍|排查情况|创建标准|基本原则|工作原则|组织保障|开展情况|"
+    "方案目标与范围|现状与需求分析|报送内容|报送机制")
+_NO_BODY_START = rf"\s，,。；;：:、（(）)“”的和及与\d{_CN_NUM}第"
+# An outline number, up to eight more characters of the heading, a structural heading word, and
+# text that is not more of the heading (…和进度) nor a short tail running to a stop (…任务。).
+_HEADING_INTO_TEXT = re.compile(
+    rf"(?:{_TOP_NUMBER}|{_SECOND_NUMBER})[^{_NO_BODY_START}]{{0,8}}(?:{_STRUCTURAL_HEADING})"
+    rf"(?=[^{_NO_BODY_START}][^\s，,。；;：:、]{{4}})")
+# What introduces a list (…如下：, …三点要求：) or a plan's title (…实施方案), then its first item.
+_FIRST_ITEM = rf"(?:[一1][、．.]|一[是要]|[（(]一[）)]|①)(?![{_CN_NUM}\d])"
+_LIST_AFTER_INTRO = re.compile(rf"(?:[:：]|如下|方案|计划|总结|要点|样本|模板|范文|打算)(?={_FIRST_ITEM})")
+# A bullet (- …) after a clause of a list run together on one line.
+_BULLET = r"-\s"
+_BULLET_AFTER_CLAUSE = re.compile(rf"(?<=[；;：:。])(?={_BULLET})")
+# Short: a heading and the first number under it (二、工作重点1、…), or a list item and the next.
+_HEADING_BEFORE_NUMBER_CHARS = 25
+
+
+def _numeral(text: str) -> int | None:
+    """The number an enumerator holds (一 → 1, 十二 → 12, 3 → 3, ② → 2), or None."""
+    digits = re.search(r"\d+", text)
+    if digits:
+        return int(digits.group())
+    if re.search(r"[①-⑳]", text):
+        return ord(re.search(r"[①-⑳]", text).group()) - ord("①") + 1
+    chinese = re.search(rf"[{_CN_NUM}]+", text)
+    if not chinese:
+        return None
+    value = chinese.group()
+    if "十" not in value:
+        return _CN_NUM.index(value[-1]) + 1
+    tens, _, ones = value.partition("十")
+    return (_CN_NUM.index(tens) + 1 if tens else 1) * 10 + (_CN_NUM.index(ones) + 1 if ones else 0)
+
+
+def _leveled_enumerator_at(text: str, pos: int, end: int):
+    """(level, match) of the outline enumerator at ``pos``, or None."""
+    for level, pattern in _LEVELED_ENUMERATORS:
+        match = pattern.match(text, pos, end)
+        if match:
+            return level, match
+    return None
+
+
+def _next_number_cut(text: str, start: int, end: int) -> int | None:
+    """Where the next numbered item starts after the short heading or item at ``start`` (二、工作重点1、…,
+    1.宣传政策2.提高认识): the next number of the same kind, the first one a level down, or a heading
+    number of the top two levels, after a stretch with no sentence end in it."""
+    opening = _leveled_enumerator_at(text, start, end)
+    if opening is None:
+        return None
+    level, match = opening
+    number = _numeral(match.group())
+    limit = min(end, match.end() + MAX_HEADING_CHARS)
+    for pos in range(match.end() + 2, limit):
+        if text[pos - 1] in _SENTENCE_END:
+            return None
+        if text[pos - 1] in "，,、" + _CN_NUM + "第" or text[pos - 1].isdigit():
+            continue
+        if text.startswith("- ", pos) and pos - match.end() <= _HEADING_BEFORE_NUMBER_CHARS:
+            return pos
+        following = _leveled_enumerator_at(text, pos, end)
+        if following is None or re.match(rf"[{_CN_NUM}\d]", text[following[1].end():following[1].end() + 1]):
+            continue
+        next_level, next_match = following
+        next_number = _numeral(next_match.group())
+        same_kind = next_level == level and re.sub(rf"[{_CN_NUM}\d①-⑳]", "", next_match.group()) == \
+            re.sub(rf"[{_CN_NUM}\d①-⑳]", "", match.group())
+        if same_kind and number is not None and next_number == number + 1:
+            return pos
+        if pos - match.end() > _HEADING_BEFORE_NUMBER_CHARS:
+            continue
+        if (next_level > level and next_number == 1) or (next_level < level and next_level <= 2):
+            return pos
+    return None
+
+
+def _run_together_cut(text: str, start: int, end: int) -> int | None:
+    """The first place after ``start`` where a paragraph run into this one starts, or None."""
+    cuts = []
+    heading = _HEADING_INTO_TEXT.match(text, start, end)
+    if heading:
+        cuts.append(heading.end())
+    number_cut = _next_number_cut(text, start, end)
+    if number_cut:
+        cuts.append(number_cut)
+    for pattern in (_LIST_AFTER_INTRO, _BULLET_AFTER_CLAUSE):
+        match = pattern.search(text, start + 1, end)
+        if match:
+            cuts.append(match.end())
+    cuts = [cut for cut in cuts if start < cut < end]
+    return min(cuts) if cuts else None
+
+
+def _split_run_together(text: str, start: int, end: int):
+    """Yield the span cut where paragraphs run into each other without a break: after a structural
+    heading (一、指导思想以…), before the next number after a short heading (二、工作重点1、…),
+    and after a list's introduction (…如下：一、) or before a bullet after a clause (…；- …)."""
+    while True:
+        cut = _run_together_cut(text, start, end)
+        if cut is None:
+            break
+        stop = cut
+        while stop > start and text[stop - 1] in BLANK:  # a cut in joined wrapped lines may follow a break
+            stop -= 1
+        yield start, stop
+        start = cut
+        while start < end and text[start] in BLANK:
+            start += 1
+    if start < end:
+        yield start, end
 
 
 def assign_headings(texts, levels=None):

@@ -198,8 +198,9 @@ def test_segmentation_finds_the_labelled_paragraph_starts(corpus_rows):
     """Labelled paragraphs start where segmentation cuts, except inside joined hard-wrapped lines.
 
     The first batch (seeds, web_0xx) keeps its line breaks as the pages had them; the later batches
-    were transcribed by hand and often run a heading into its first paragraph (二、工作重点1、抓好…),
-    which segmentation does not always see yet: a lower bar there, so that it cannot get worse."""
+    were transcribed by hand and often run a heading into its first paragraph (二、工作重点1、抓好…);
+    segmentation sees most of these now (0.938 before it did, 0.972 since), a heading that runs
+    into its text with no word to tell where (一、坚持高点定位,提高思想认识一方面,…) not yet."""
     starts = {}
     for row in corpus_rows:
         starts.setdefault(row["doc"], set()).add(row["start"])
@@ -213,7 +214,35 @@ def test_segmentation_finds_the_labelled_paragraph_starts(corpus_rows):
         found[batch] = found.get(batch, 0) + len(gold) - len(missed)
         total[batch] = total.get(batch, 0) + len(gold)
     assert found["first"] / total["first"] >= 0.99
-    assert found["later"] / total["later"] >= 0.93
+    assert found["later"] / total["later"] >= 0.97
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A structural heading run into its text.
+    ("一、指导思想以新思想为指导，全面推进宣传工作。", ["一、指导思想", "以新思想为指导，全面推进宣传工作。"]),
+    ("二、活动背景为深入学习全会精神，开展宣讲。", ["二、活动背景", "为深入学习全会精神，开展宣讲。"]),
+    # A short heading run into the first number under it, and short items into the next.
+    ("二、工作重点1、抓好党员培训。", ["二、工作重点", "1、抓好党员培训。"]),
+    ("一、抓组织领导，完善机制（一）落实责任。出台了方案。", ["一、抓组织领导，完善机制", "（一）落实责任。出台了方案。"]),
+    ("二、活动目的1.宣传政策2.提高认识3.推动落实三、活动内容",
+     ["二、活动目的", "1.宣传政策", "2.提高认识", "3.推动落实", "三、活动内容"]),
+    ("三、重点任务1. 加强道德教育- 举办讲座；- 编写教材", ["三、重点任务", "1. 加强道德教育", "- 举办讲座；", "- 编写教材"]),
+    # A list's introduction run into its first item.
+    ("会议提出了三点要求：一要坚持学习，二要抓好落实。", ["会议提出了三点要求：", "一要坚持学习，二要抓好落实。"]),
+    ("现将工作总结如下：一、理论学习全年学习十二次。", ["现将工作总结如下：", "一、理论学习全年学习十二次。"]),
+    ("某镇宣讲活动实施方案一、活动背景为深入学习全会精神。", ["某镇宣讲活动实施方案", "一、活动背景", "为深入学习全会精神。"]),
+])
+def test_paragraphs_run_together_without_a_break_are_cut(text, expected):
+    assert [p.text for p in spans_hold(text)] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "一、目标任务", "一、主要工作任务完成情况", "（一）加强组织领导工作。", "二、创建范围和进度",
+    "全镇共评出一、二等奖各三名：一、二等奖由评委会评定。", "1、诗歌专刊的作品共收到12、13期稿件",
+    "一、加强理论学习，组织中心组学习十二次，开展专题宣讲三十场，覆盖群众两万余人次2.5万人",
+])
+def test_a_heading_word_or_number_inside_a_paragraph_is_no_cut(text):
+    assert [p.text for p in spans_hold(text)] == [text]
 
 
 def test_hard_wrapped_lines_are_joined():
