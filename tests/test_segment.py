@@ -1,4 +1,6 @@
 """Segmentation: run-on lines, headings, boilerplate; spans always index the original text."""
+import re
+
 import pytest
 
 from classifier.segment import RUN_ON_CHARS, assign_headings, heading_level, segment
@@ -253,6 +255,8 @@ def test_hard_wrapped_lines_are_joined():
 
 
 def test_hard_wrapped_blocks_are_cut_at_sentence_ends():
+    """Lines not all of one length (a PDF's, justified) may hide a paragraph break at the end
+    of a full line: their joined block is cut at sentence ends."""
     line = "这是一段从版式文件复制来的文字每行宽度相同中途断开"
     wrapped = "\n".join([line, line[:10] + "。" + line[11:], line, line, line, line]) + "。"
     paragraphs = spans_hold(wrapped)
@@ -267,6 +271,67 @@ def test_hard_wrapped_blocks_with_other_line_breaks_are_cut_too(line_break):
     paragraphs = spans_hold(wrapped)
     assert len(paragraphs) == 2
     assert paragraphs[0].text.endswith("。") and paragraphs[0].text.count(line_break) == 1
+
+
+# A report of our own, one paragraph a line, with long paragraphs and a heading run into its text.
+OWN_REPORT = "\n".join([
+    "某县文化馆二〇二五年度宣传工作总结",
+    "今年以来，我馆坚持用党的创新理论武装头脑、指导实践，围绕县委宣传部的工作部署，扎实推进理论学习、"
+    "新闻宣传和群众文化活动，各项工作取得了新的进展。现将全年工作总结如下：",
+    "一、理论学习",
+    "全年组织馆内干部职工集中学习二十四次，开展专题研讨六次。结合“三会一课”制度，把学习党的创新理论作为首要任务，"
+    "做到学习有计划、有记录、有心得。邀请县委党校教师作辅导报告两场，干部职工撰写学习体会四十余篇。",
+    "二、新闻宣传",
+    "全年在县级以上媒体发表稿件八十六篇，其中省级媒体十二篇。开通馆微信公众号，推送信息三百余条，"
+    "关注人数突破一万人，制作短视频五十余条，单条最高播放量达到十二万次。一是加强通讯员队伍建设，二是健全信息报送制度。",
+    "三、群众文化活动指导思想以满足群众文化需求为目标，组织文艺演出进村入户。",
+    "全年举办广场文艺演出四十场、送戏下乡三十二场、公益培训班十八期，受益群众五万余人次。",
+    "四、下一步打算",
+    "明年我馆将继续加强理论武装，创新宣传方式，丰富群众文化生活，推动公共文化服务向村、社区延伸，"
+    "培育一批群众身边的文艺骨干，打造一批有影响的文化品牌，为全县文化建设作出新的贡献。",
+])
+WRAP_DOCS = ["seed_000", "seed_001", "web_005", "web_120", "web_310", "web_520", "web_801"]
+INDENTS = {"none": ("", ""), "ideographic indent at paragraph starts": ("\u3000\u3000", ""),
+           "four-space indent at paragraph starts": ("    ", ""),
+           "ideographic indent after a wrap": ("", "\u3000\u3000"), "four-space indent after a wrap": ("", "    ")}
+
+
+def _wrapped(text, width, first_indent, wrap_indent):
+    """``text`` with every line hard-wrapped at ``width`` characters, indented as asked."""
+    lines = []
+    for line in text.split("\n"):
+        pieces = [line[i:i + width] for i in range(0, len(line), width)] or [""]
+        lines.append("\n".join([first_indent + pieces[0]] + [wrap_indent + piece for piece in pieces[1:]]))
+    return "\n".join(lines)
+
+
+def _ends_on_a_full_line(text, width):
+    """Whether a paragraph line fills its last wrapped line and another line follows it: with no indent
+    to open paragraphs, nothing tells where such a paragraph ends."""
+    lines = text.split("\n")
+    return any(len(line) % width == 0 and len(line) and following for line, following in zip(lines, lines[1:]))
+
+
+@pytest.mark.parametrize("indent", INDENTS)
+@pytest.mark.parametrize("width", [20, 38, 80])
+def test_paragraphs_do_not_depend_on_where_lines_were_wrapped(width, indent):
+    """Reports wrapped at 20, 38 and 80 characters, indented or not, give the paragraphs of the
+    reports as they were (one paragraph a line), line breaks and indents taken out."""
+    from classifier.blank import SPACE
+
+    first_indent, wrap_indent = INDENTS[indent]
+    reports = [OWN_REPORT] + ["\n".join(line.strip(SPACE) for line in doc_text(doc).split("\n")) for doc in WRAP_DOCS]
+    checked = 0
+    for report in reports:
+        if not first_indent and _ends_on_a_full_line(report, width):
+            continue
+        wrapped = _wrapped(report, width, first_indent, wrap_indent)
+        unwrapped = [p.text for p in segment(report)]
+        got = [re.sub(r"\n(?:\u3000\u3000|    )?", "", p.text) for p in spans_hold(wrapped)]
+        assert got == unwrapped
+        checked += 1
+    assert checked >= 4 and "\n" in _wrapped(OWN_REPORT, width, "", "")
+    assert len(segment(OWN_REPORT)) == 12
 
 
 WRAPPED_LINE = "这是一段从版式文件复制来的文字每行宽度相同中途断开"
