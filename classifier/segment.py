@@ -6,8 +6,11 @@ cut where a person would: at line breaks, before an enumerator that follows a se
 white space after a sentence end, before a heading number (一、 （一）) or after the report's
 title, and after a short heading followed by white space; in a long line, around a web page's
 fields (发布时间：… 来源：…); and a stretch longer than any paragraph is cut at sentence ends.
-Lines are joined where a copy broke them: hard-wrapped lines of a PDF, and a title broken before
-its last word (某县文化馆二〇二五年度 / 工作总结).
+Paragraphs run together without any break are cut too: after a structural heading (一、指导思想以…),
+before the next number after a short heading (二、工作重点1、…) and after a list's introduction
+(…如下：一、).  Lines are joined where a copy broke them: hard-wrapped lines (a tool's wrap at a
+width, indented or not, is cut as its unwrapped line; a PDF's justified lines also at sentence
+ends), and a title broken before its last word (某县文化馆二〇二五年度 / 工作总结).
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .blank import BLANK
 from .blank import LINE_BREAK as _LINE_BREAK
 from .blank import SPACE as _SPACE
 
@@ -32,7 +36,7 @@ _LEVELED_ENUMERATORS = [
     (1, re.compile(_TOP_NUMBER)),
     (1, re.compile(rf"第[{_CN_NUM}]{{1,3}}(?:部分|章|节)")),
     (2, re.compile(_SECOND_NUMBER)),
-    (3, re.compile(r"\d{1,2}\s*[、．]|\d{1,2}\.(?!\d)")),
+    (3, re.compile(r"\d{1,2}\s*[、．]|\d{1,2} ?\.(?!\d)")),
     (4, re.compile(r"[（(]\s*\d{1,2}\s*[）)]|[①-⑳]")),
 ]
 _ITEM_ENUMERATOR = re.compile(rf"(?:[{_CN_NUM}]{{1,2}}[是要抓]|第[{_CN_NUM}]{{1,2}}[,，、是])")
@@ -48,6 +52,9 @@ _ENUM_AFTER_END = re.compile(rf"(?<=[{_SENTENCE_END}])[{_CLOSERS}]?(?=(?:{ENUMER
 _SPACE_RUN = re.compile(rf"[{_SPACE}]+")
 # A heading number of the top two levels (一、 （一）), not the first of a list of numbers (一、二等奖).
 _OUTLINE_ENUMERATOR = re.compile(rf"(?:{_TOP_NUMBER}|{_SECOND_NUMBER})(?![{_CN_NUM}\d])")
+
+# A heading's number (or a bullet) at the end of a piece, the heading itself after the space (…工作重点1. 抓好).
+_ENDS_WITH_NUMBER = re.compile(rf"(?<![{_CN_NUM}\d])(?:{'|'.join(p.pattern for _, p in _LEVELED_ENUMERATORS)}|-)$")
 
 # Longer than any heading or report title: the most of a piece cut rules look at.
 _TAIL_CHARS = 60
@@ -133,33 +140,129 @@ def _blank_line_before(text: str, lines: list) -> list:
     return [False] * len(blank) if sum(blank) >= 0.9 * len(blank) else blank
 
 
-def _join_wrapped(text: str, lines: list, keep=()) -> list:
-    """Join lines that a hard wrap cut mid-sentence (text copied from a PDF): such a document has
-    many lines of one display width, most of its text in lines no wider, and a line of that
-    width that ends without a sentence end continues on the next line.  Lines in ``keep`` are
-    joined to none, and lines a blank line separates are not joined either: a hard wrap leaves
-    none.  (Web pages whose headings happen to share a width have their text in long lines.)"""
+def _full_lines(text: str, lines: list):
+    """For each line, whether it is full to a hard wrap's width (it runs on into the next line),
+    and whether the joined lines are cut at sentence ends (a PDF's, whose paragraph breaks a full
+    line may hide); or None if the lines are no hard-wrapped copy.  A copy wrapped by a tool at a number of
+    characters or columns has many lines of exactly that width (one column less where a wide
+    character did not fit), and a line that width runs on even after a sentence end; a PDF's
+    justified lines vary by a few columns, and one of them that ends without a sentence end runs on.
+    (Web pages whose headings happen to share a width have their text in long lines.)"""
     widths = [display_width(text[a:b]) for a, b in lines]
     long_widths = Counter(w for w in widths if w >= 24)
     if not long_widths:
-        return lines
+        return None
+    # Wrapped at a number of characters, or of columns (one less where a wide character did not
+    # fit): three lines or more of the longest length, which no line exceeds.  Wrapping tools differ
+    # in whether a line's length counts its indent and blank ends: the count that finds most.
+    # A PDF's justified lines spread over the few lengths below the longest; a tool's paragraphs end
+    # anywhere in a line, so few end just short of it.
+    best = []
+    for length, slack in ((len, 0), (display_width, 1)):
+        for sizes in zip(*(_line_sizes(text, a, b, length) for a, b in lines)):
+            longest = max(sizes)
+            full = [longest - slack <= size for size in sizes]
+            near = sum(longest - slack - 4 * (slack + 1) <= size < longest - slack for size in sizes)
+            if sum(full) > 2 * near:
+                best = max(best, full, key=sum)
+    if max(widths) >= 24 and sum(best) >= 3:
+        return best, False
     def near(w):
         return sum(long_widths[x] for x in range(w - 3, w + 4))
     width = max(long_widths, key=lambda w: (near(w), w))
     if near(width) < 5 or near(width) < 0.4 * sum(long_widths.values()):
-        return lines
+        return None
     if sum(w for w in widths if w > width + 4) > 0.5 * sum(widths):
-        return lines
+        return None
+    return [width - 8 <= w <= width + 4 and text[b - 1] not in _SENTENCE_END + "：:"
+            for (a, b), w in zip(lines, widths)], True
+
+
+def _line_sizes(text: str, start: int, end: int, length) -> tuple:
+    """The ``length`` of the line ``text[start:end]`` (trimmed): as it is, with its indent taken
+    out but the rest of its blank space in, and with all of it in."""
+    line_start, line_end = _line_start(text, start), _line_end(text, end)
+    return (length(text[start:end]), length(text[_indent_after(text, line_start, start):line_end]),
+            length(text[line_start:line_end]))
+
+
+def _line_start(text: str, start: int) -> int:
+    """Where the line holding ``start`` starts: before the blank space that opens it."""
+    while start > 0 and text[start - 1] in _SPACE:
+        start -= 1
+    return start
+
+
+def _line_end(text: str, end: int) -> int:
+    """Where the line holding ``end`` ends: after the blank space that closes it (a wrap's)."""
+    while end < len(text) and text[end] in _SPACE:
+        end += 1
+    return end
+
+
+def _indented(text: str, lines: list) -> list:
+    """For each line, whether it opens with an indent (two ideographic spaces, or four spaces)."""
+    result = []
+    for start, _ in lines:
+        line_start = start
+        while line_start > 0 and text[line_start - 1] in _SPACE:
+            line_start -= 1
+        indent = text[line_start:start]
+        result.append(display_width(indent) >= 4 or "\t" in indent)
+    return result
+
+
+def _join_wrapped(text: str, lines: list, keep=()) -> tuple:
+    """Join lines that a hard wrap cut mid-paragraph (:func:`_full_lines`); return the lines and
+    whether joined ones are cut at sentence ends.  Lines in ``keep`` are
+    joined to none, and lines a blank line separates are not joined either: a hard wrap leaves
+    none.  Where indents open paragraphs (most indented lines follow a line that is not full),
+    an indented line opens one even after a full line; where they open the lines after a wrap, they
+    say nothing."""
+    found = _full_lines(text, lines)
+    if found is None:
+        return lines, False
+    full, by_sentence = found
     blank_before = _blank_line_before(text, lines)
+    indented = _indented(text, lines)
+    after_full = sum(1 for i in range(1, len(lines)) if indented[i] and full[i - 1])
+    after_end = sum(1 for i in range(1, len(lines)) if indented[i] and not full[i - 1])
+    indent_opens = after_end > after_full
     joined = [list(lines[0])]
-    for (start, end), previous_width, blank in zip(lines[1:], widths, blank_before):
+    for number, ((start, end), blank) in enumerate(zip(lines[1:], blank_before), 1):
         last = joined[-1]
-        if (width - 8 <= previous_width <= width + 4 and text[last[1] - 1] not in _SENTENCE_END + "：:"
-                and not blank and (start, end) not in keep and tuple(last) not in keep):
+        if (full[number - 1] and not blank and not (indent_opens and indented[number])
+                and (start, end) not in keep and tuple(last) not in keep):
             last[1] = end
         else:
             joined.append([start, end])
-    return [tuple(span) for span in joined]
+    return [tuple(span) for span in joined], by_sentence
+
+
+def _indent_after(text: str, pos: int, end: int) -> int:
+    """Where the text after a line break at ``pos`` starts past an indent (two ideographic spaces,
+    four spaces, a tab), or ``pos`` if it has none: a space or two that the wrap left is the text's."""
+    stop, width = pos, 0
+    while stop < end and text[stop] in _SPACE and width < 4:
+        width += 4 if text[stop] == "\t" else display_width(text[stop])
+        stop += 1
+    return stop if width >= 4 else pos
+
+
+def _cut_wrapped(text: str, start: int, end: int, by_sentence: bool):
+    """Yield the paragraph spans of joined wrapped lines: those of the line they make with the
+    breaks (and the indents after them) taken out, so that paragraphs do not depend on where the
+    lines were wrapped."""
+    pieces, origin, pos = [], [], start
+    for match in list(_LINE_BREAK.finditer(text, start, end)) + [None]:
+        stop = match.start() if match else end
+        pieces.append(text[pos:stop])
+        origin.extend(range(pos, stop))
+        if match:
+            pos = _indent_after(text, match.end(), end)
+    line = "".join(pieces)
+    for a, b in _cut_line(line, 0, len(line), by_sentence):
+        yield origin[a], origin[b - 1] + 1
 
 
 # After a sentence end, but not after an ASCII ? or ! inside a web address (list?id=1) or English.
@@ -225,11 +328,14 @@ def _page_field_edge(text: str, piece_start: int, space_run, end: int) -> bool:
     return ends_field and not _TIME.match(text, after, end) and _long_chunk_at(text, after, end)
 
 
-def _cut_line(text: str, start: int, end: int):
-    """Yield the paragraph spans of one line (or of hard-wrapped lines joined into one)."""
-    cuts = set()
+def _cut_line(text: str, start: int, end: int, by_sentence: bool = False):
+    """Yield the paragraph spans of one line (or of hard-wrapped lines joined into one, cut at
+    sentence ends too if ``by_sentence``)."""
     if _LINE_BREAK.search(text, start, end):
-        # A hard-wrapped block has lost its paragraph breaks: sentences are the safest units.
+        yield from _cut_wrapped(text, start, end, by_sentence)
+        return
+    cuts = set()
+    if by_sentence:
         for match in _SENTENCE_BREAK.finditer(text, start, end):
             cuts.add((match.end(), match.end()))
     for match in _ENUM_AFTER_END.finditer(text, start, end):
@@ -247,8 +353,8 @@ def _cut_line(text: str, start: int, end: int):
         piece = text[piece_start:match.start()] if match.start() - piece_start <= _TAIL_CHARS else ""
         short_heading = heading_level(piece) is not None and ENUMERATOR.match(piece)
         enumerator_only = ENUMERATOR.fullmatch(piece.strip(_SPACE)) is not None
-        if enumerator_only:
-            continue  # "一、 扎实推进…": the space belongs to the heading
+        if enumerator_only or _ENDS_WITH_NUMBER.search(piece):
+            continue  # "一、 扎实推进…", "二、工作重点1. 抓好…": the space belongs to the heading
         if ((before in _SENTENCE_END + _CLOSERS and (before not in _CLOSERS or text[match.start() - 2] in _SENTENCE_END))
                 or (after_enumerator and before in _SENTENCE_END + _CLOSERS + "：:")
                 or _OUTLINE_ENUMERATOR.match(text, match.end(), end)
@@ -260,7 +366,8 @@ def _cut_line(text: str, start: int, end: int):
     pos = start
     for cut_start, cut_end in sorted(cuts) + [(end, end)]:
         if cut_start > pos:
-            yield from _sentences_if_run_on(text, pos, cut_start)
+            for piece in _sentences_if_run_on(text, pos, cut_start):
+                yield from _split_run_together(text, *piece)
         pos = max(pos, cut_end)
 
 
@@ -277,6 +384,126 @@ def _sentences_if_run_on(text: str, start: int, end: int):
             pos = match.end()
     if pos < end:
         yield pos, end
+
+
+
+# Paragraphs run together without a break, as hand-transcribed copies have them.
+# A heading names a part of a plan or summary: what follows it directly is that part's text.
+_STRUCTURAL_HEADING = (
+    "指导思想|总体要求|工作目标|目标任务|主要目标|发展目标|全年目标|工作任务|主要任务|重点任务|工作重点|"
+    "主要措施|工作措施|保障措施|具体措施|工作要求|基本情况|主要做法|主要成效|工作成效|存在的问题|存在问题|"
+    "下一步打算|工作打算|工作思路|活动背景|活动目的|活动目标|活动内容|活动安排|活动主题|活动时间|活动形式|"
+    "实施步骤|注意事项|效果评估|背景介绍|排查情况|创建标准|基本原则|工作原则|组织保障|开展情况|"
+    "方案目标与范围|现状与需求分析|报送内容|报送机制")
+_NO_BODY_START = rf"\s，,。；;：:、（(）)“”的和及与\d{_CN_NUM}第"
+# An outline number, up to eight more characters of the heading, a structural heading word, and
+# text that is not more of the heading (…和进度) nor a short tail running to a stop (…任务。).
+_HEADING_INTO_TEXT = re.compile(
+    rf"(?:{_TOP_NUMBER}|{_SECOND_NUMBER})[^{_NO_BODY_START}]{{0,8}}(?:{_STRUCTURAL_HEADING})"
+    rf"(?=[^{_NO_BODY_START}][^\s，,。；;：:、]{{4}})")
+# What introduces a list (…如下：, …三点要求：) or a plan's title (…实施方案), then its first item.
+_FIRST_ITEM = rf"(?:[一1][、．.]|一[是要]|[（(]一[）)]|①)(?![{_CN_NUM}\d])"
+_LIST_AFTER_INTRO = re.compile(rf"(?:[:：]|如下|方案|计划|总结|要点|样本|模板|范文|打算)(?={_FIRST_ITEM})")
+# A bullet (- …) after a clause of a list run together on one line.
+_BULLET = r"-\s"
+_BULLET_AFTER_CLAUSE = re.compile(rf"(?<=[；;：:。])(?={_BULLET})")
+# Short: a heading and the first number under it (二、工作重点1、…), or a list item and the next.
+_HEADING_BEFORE_NUMBER_CHARS = 25
+
+
+def _numeral(text: str) -> int | None:
+    """The number an enumerator holds (一 → 1, 十二 → 12, 3 → 3, ② → 2), or None."""
+    digits = re.search(r"\d+", text)
+    if digits:
+        return int(digits.group())
+    if re.search(r"[①-⑳]", text):
+        return ord(re.search(r"[①-⑳]", text).group()) - ord("①") + 1
+    chinese = re.search(rf"[{_CN_NUM}]+", text)
+    if not chinese:
+        return None
+    value = chinese.group()
+    if "十" not in value:
+        return _CN_NUM.index(value[-1]) + 1
+    tens, _, ones = value.partition("十")
+    return (_CN_NUM.index(tens) + 1 if tens else 1) * 10 + (_CN_NUM.index(ones) + 1 if ones else 0)
+
+
+def _leveled_enumerator_at(text: str, pos: int, end: int):
+    """(level, match) of the outline enumerator at ``pos``, or None."""
+    for level, pattern in _LEVELED_ENUMERATORS:
+        match = pattern.match(text, pos, end)
+        if match:
+            return level, match
+    return None
+
+
+def _next_number_cut(text: str, start: int, end: int) -> int | None:
+    """Where the next numbered item starts after the short heading or item at ``start`` (二、工作重点1、…,
+    1.宣传政策2.提高认识): the next number of the same kind, the first one a level down, or a heading
+    number of the top two levels, after a stretch with no sentence end in it."""
+    opening = _leveled_enumerator_at(text, start, end)
+    if opening is None:
+        return None
+    level, match = opening
+    number = _numeral(match.group())
+    limit = min(end, match.end() + MAX_HEADING_CHARS)
+    for pos in range(match.end() + 2, limit):
+        if text[pos - 1] in _SENTENCE_END:
+            return None
+        if text[pos - 1] in "，,、" + _CN_NUM + "第" or text[pos - 1].isdigit():
+            continue
+        if text.startswith("- ", pos) and pos - match.end() <= _HEADING_BEFORE_NUMBER_CHARS:
+            return pos
+        following = _leveled_enumerator_at(text, pos, end)
+        if following is None or re.match(rf"[{_CN_NUM}\d]", text[following[1].end():following[1].end() + 1]):
+            continue
+        next_level, next_match = following
+        next_number = _numeral(next_match.group())
+        same_kind = next_level == level and re.sub(rf"[{_CN_NUM}\d①-⑳]", "", next_match.group()) == \
+            re.sub(rf"[{_CN_NUM}\d①-⑳]", "", match.group())
+        if same_kind and number is not None and next_number == number + 1:
+            return pos
+        if pos - match.end() > _HEADING_BEFORE_NUMBER_CHARS:
+            continue
+        if (next_level > level and next_number == 1) or (next_level < level and next_level <= 2):
+            return pos
+    return None
+
+
+def _run_together_cut(text: str, start: int, end: int) -> int | None:
+    """The first place after ``start`` where a paragraph run into this one starts, or None."""
+    cuts = []
+    heading = _HEADING_INTO_TEXT.match(text, start, end)
+    if heading:
+        cuts.append(heading.end())
+    number_cut = _next_number_cut(text, start, end)
+    if number_cut:
+        cuts.append(number_cut)
+    for pattern in (_LIST_AFTER_INTRO, _BULLET_AFTER_CLAUSE):
+        match = pattern.search(text, start + 1, end)
+        if match:
+            cuts.append(match.end())
+    cuts = [cut for cut in cuts if start < cut < end]
+    return min(cuts) if cuts else None
+
+
+def _split_run_together(text: str, start: int, end: int):
+    """Yield the span cut where paragraphs run into each other without a break: after a structural
+    heading (一、指导思想以…), before the next number after a short heading (二、工作重点1、…),
+    and after a list's introduction (…如下：一、) or before a bullet after a clause (…；- …)."""
+    while True:
+        cut = _run_together_cut(text, start, end)
+        if cut is None:
+            break
+        stop = cut
+        while stop > start and text[stop - 1] in BLANK:  # a cut in joined wrapped lines may follow a break
+            stop -= 1
+        yield start, stop
+        start = cut
+        while start < end and text[start] in BLANK:
+            start += 1
+    if start < end:
+        yield start, end
 
 
 def assign_headings(texts, levels=None):
@@ -357,11 +584,13 @@ def segment(text: str, headings=(), join_wrapped: bool = True) -> list[Paragraph
     """
     headings = [span for span in headings if _heading_shaped(text[span[0]:span[1]])]
     lines, marked = _mark_headings(list(_line_spans(text)), headings)
+    by_sentence = False
     if len(lines) > 1:
         lines = _join_title_tails(text, lines, keep=marked)
         if join_wrapped:
-            lines = _join_wrapped(text, lines, keep=marked)
-    spans = [span for line in lines for span in ([line] if line in marked else _cut_line(text, *line))]
+            lines, by_sentence = _join_wrapped(text, lines, keep=marked)
+    spans = [span for line in lines
+             for span in ([line] if line in marked else _cut_line(text, *line, by_sentence=by_sentence))]
     texts = [text[a:b] for a, b in spans]
     levels = [marked.get(span) for span in spans] if marked else None
     return [

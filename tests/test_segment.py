@@ -1,4 +1,6 @@
 """Segmentation: run-on lines, headings, boilerplate; spans always index the original text."""
+import re
+
 import pytest
 
 from classifier.segment import RUN_ON_CHARS, assign_headings, heading_level, segment
@@ -198,8 +200,9 @@ def test_segmentation_finds_the_labelled_paragraph_starts(corpus_rows):
     """Labelled paragraphs start where segmentation cuts, except inside joined hard-wrapped lines.
 
     The first batch (seeds, web_0xx) keeps its line breaks as the pages had them; the later batches
-    were transcribed by hand and often run a heading into its first paragraph (二、工作重点1、抓好…),
-    which segmentation does not always see yet: a lower bar there, so that it cannot get worse."""
+    were transcribed by hand and often run a heading into its first paragraph (二、工作重点1、抓好…);
+    segmentation sees most of these now (0.938 before it did, 0.972 since), a heading that runs
+    into its text with no word to tell where (一、坚持高点定位,提高思想认识一方面,…) not yet."""
     starts = {}
     for row in corpus_rows:
         starts.setdefault(row["doc"], set()).add(row["start"])
@@ -213,7 +216,35 @@ def test_segmentation_finds_the_labelled_paragraph_starts(corpus_rows):
         found[batch] = found.get(batch, 0) + len(gold) - len(missed)
         total[batch] = total.get(batch, 0) + len(gold)
     assert found["first"] / total["first"] >= 0.99
-    assert found["later"] / total["later"] >= 0.93
+    assert found["later"] / total["later"] >= 0.97
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A structural heading run into its text.
+    ("一、指导思想以新思想为指导，全面推进宣传工作。", ["一、指导思想", "以新思想为指导，全面推进宣传工作。"]),
+    ("二、活动背景为深入学习全会精神，开展宣讲。", ["二、活动背景", "为深入学习全会精神，开展宣讲。"]),
+    # A short heading run into the first number under it, and short items into the next.
+    ("二、工作重点1、抓好党员培训。", ["二、工作重点", "1、抓好党员培训。"]),
+    ("一、抓组织领导，完善机制（一）落实责任。出台了方案。", ["一、抓组织领导，完善机制", "（一）落实责任。出台了方案。"]),
+    ("二、活动目的1.宣传政策2.提高认识3.推动落实三、活动内容",
+     ["二、活动目的", "1.宣传政策", "2.提高认识", "3.推动落实", "三、活动内容"]),
+    ("三、重点任务1. 加强道德教育- 举办讲座；- 编写教材", ["三、重点任务", "1. 加强道德教育", "- 举办讲座；", "- 编写教材"]),
+    # A list's introduction run into its first item.
+    ("会议提出了三点要求：一要坚持学习，二要抓好落实。", ["会议提出了三点要求：", "一要坚持学习，二要抓好落实。"]),
+    ("现将工作总结如下：一、理论学习全年学习十二次。", ["现将工作总结如下：", "一、理论学习全年学习十二次。"]),
+    ("某镇宣讲活动实施方案一、活动背景为深入学习全会精神。", ["某镇宣讲活动实施方案", "一、活动背景", "为深入学习全会精神。"]),
+])
+def test_paragraphs_run_together_without_a_break_are_cut(text, expected):
+    assert [p.text for p in spans_hold(text)] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "一、目标任务", "一、主要工作任务完成情况", "（一）加强组织领导工作。", "二、创建范围和进度",
+    "全镇共评出一、二等奖各三名：一、二等奖由评委会评定。", "1、诗歌专刊的作品共收到12、13期稿件",
+    "一、加强理论学习，组织中心组学习十二次，开展专题宣讲三十场，覆盖群众两万余人次2.5万人",
+])
+def test_a_heading_word_or_number_inside_a_paragraph_is_no_cut(text):
+    assert [p.text for p in spans_hold(text)] == [text]
 
 
 def test_hard_wrapped_lines_are_joined():
@@ -224,6 +255,8 @@ def test_hard_wrapped_lines_are_joined():
 
 
 def test_hard_wrapped_blocks_are_cut_at_sentence_ends():
+    """Lines not all of one length (a PDF's, justified) may hide a paragraph break at the end
+    of a full line: their joined block is cut at sentence ends."""
     line = "这是一段从版式文件复制来的文字每行宽度相同中途断开"
     wrapped = "\n".join([line, line[:10] + "。" + line[11:], line, line, line, line]) + "。"
     paragraphs = spans_hold(wrapped)
@@ -238,6 +271,67 @@ def test_hard_wrapped_blocks_with_other_line_breaks_are_cut_too(line_break):
     paragraphs = spans_hold(wrapped)
     assert len(paragraphs) == 2
     assert paragraphs[0].text.endswith("。") and paragraphs[0].text.count(line_break) == 1
+
+
+# A report of our own, one paragraph a line, with long paragraphs and a heading run into its text.
+OWN_REPORT = "\n".join([
+    "某县文化馆二〇二五年度宣传工作总结",
+    "今年以来，我馆坚持用党的创新理论武装头脑、指导实践，围绕县委宣传部的工作部署，扎实推进理论学习、"
+    "新闻宣传和群众文化活动，各项工作取得了新的进展。现将全年工作总结如下：",
+    "一、理论学习",
+    "全年组织馆内干部职工集中学习二十四次，开展专题研讨六次。结合“三会一课”制度，把学习党的创新理论作为首要任务，"
+    "做到学习有计划、有记录、有心得。邀请县委党校教师作辅导报告两场，干部职工撰写学习体会四十余篇。",
+    "二、新闻宣传",
+    "全年在县级以上媒体发表稿件八十六篇，其中省级媒体十二篇。开通馆微信公众号，推送信息三百余条，"
+    "关注人数突破一万人，制作短视频五十余条，单条最高播放量达到十二万次。一是加强通讯员队伍建设，二是健全信息报送制度。",
+    "三、群众文化活动指导思想以满足群众文化需求为目标，组织文艺演出进村入户。",
+    "全年举办广场文艺演出四十场、送戏下乡三十二场、公益培训班十八期，受益群众五万余人次。",
+    "四、下一步打算",
+    "明年我馆将继续加强理论武装，创新宣传方式，丰富群众文化生活，推动公共文化服务向村、社区延伸，"
+    "培育一批群众身边的文艺骨干，打造一批有影响的文化品牌，为全县文化建设作出新的贡献。",
+])
+WRAP_DOCS = ["seed_000", "seed_001", "web_005", "web_120", "web_310", "web_520", "web_801"]
+INDENTS = {"none": ("", ""), "ideographic indent at paragraph starts": ("\u3000\u3000", ""),
+           "four-space indent at paragraph starts": ("    ", ""),
+           "ideographic indent after a wrap": ("", "\u3000\u3000"), "four-space indent after a wrap": ("", "    ")}
+
+
+def _wrapped(text, width, first_indent, wrap_indent):
+    """``text`` with every line hard-wrapped at ``width`` characters, indented as asked."""
+    lines = []
+    for line in text.split("\n"):
+        pieces = [line[i:i + width] for i in range(0, len(line), width)] or [""]
+        lines.append("\n".join([first_indent + pieces[0]] + [wrap_indent + piece for piece in pieces[1:]]))
+    return "\n".join(lines)
+
+
+def _ends_on_a_full_line(text, width):
+    """Whether a paragraph line fills its last wrapped line and another line follows it: with no indent
+    to open paragraphs, nothing tells where such a paragraph ends."""
+    lines = text.split("\n")
+    return any(len(line) % width == 0 and len(line) and following for line, following in zip(lines, lines[1:]))
+
+
+@pytest.mark.parametrize("indent", INDENTS)
+@pytest.mark.parametrize("width", [20, 38, 80])
+def test_paragraphs_do_not_depend_on_where_lines_were_wrapped(width, indent):
+    """Reports wrapped at 20, 38 and 80 characters, indented or not, give the paragraphs of the
+    reports as they were (one paragraph a line), line breaks and indents taken out."""
+    from classifier.blank import SPACE
+
+    first_indent, wrap_indent = INDENTS[indent]
+    reports = [OWN_REPORT] + ["\n".join(line.strip(SPACE) for line in doc_text(doc).split("\n")) for doc in WRAP_DOCS]
+    checked = 0
+    for report in reports:
+        if not first_indent and _ends_on_a_full_line(report, width):
+            continue
+        wrapped = _wrapped(report, width, first_indent, wrap_indent)
+        unwrapped = [p.text for p in segment(report)]
+        got = [re.sub(r"\n(?:\u3000\u3000|    )?", "", p.text) for p in spans_hold(wrapped)]
+        assert got == unwrapped
+        checked += 1
+    assert checked >= 4 and "\n" in _wrapped(OWN_REPORT, width, "", "")
+    assert len(segment(OWN_REPORT)) == 12
 
 
 WRAPPED_LINE = "这是一段从版式文件复制来的文字每行宽度相同中途断开"
