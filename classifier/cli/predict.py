@@ -98,7 +98,7 @@ def run(args) -> int:
     """Label the reports and write them; 1 when a file of a folder was skipped, else 0."""
     from ..persist import load_model
     from ..output import output_format, plural, write_csv, write_jsonl, write_table
-    from ..read import iter_documents
+    from ..read import OwnOutputError, iter_documents
     from ..report import label_reports
 
     chosen = output_format(args.format, args.out)
@@ -111,7 +111,7 @@ def run(args) -> int:
 
     def skip(error):  # a file of a folder left out of the batch: said in one line, and counted
         nonlocal skipped
-        skipped += 1
+        skipped += not isinstance(error, OwnOutputError)  # leaving out our own output is no failure
         print(f"{PROG}: warning: {error}; skipped", file=sys.stderr)
 
     documents = list(iter_documents(args.inputs, skip=skip))
