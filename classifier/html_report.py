@@ -14,6 +14,9 @@ import zlib
 from .labels import CHINESE_NAMES, DEFAULT_LABELS, display_name
 from .segment import heading_level
 
+# The page's <meta name="generator">, by which read.py knows a page of labels given back as a report.
+GENERATOR = "classifier"
+
 __all__ = ["write_html", "label_colour"]
 
 # One colour an area, told apart also by people with the common colour-vision deficiencies.
@@ -299,7 +302,9 @@ def write_html(reports, out, review=()) -> None:
         title = f"{names[0]} · 分段标注"
     else:
         title = f"{len(reports)} reports · 分段标注"
+    # The generator tag tells a page this tool wrote from a report, when it is given back as one.
     out.write('<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+              f'<meta name="generator" content="{GENERATOR}">\n'
               '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
               f'<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<main>\n')
     out.write('<header><h1>宣传思想工作报告 · 分段标注</h1>'

@@ -7,19 +7,26 @@ from __future__ import annotations
 import codecs
 import io
 import os
+import shutil
 import sys
 import zipfile
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
 from .blank import is_blank
+from .convert import convert_office
 from .errors import InputError
+from .own_output import own_output_kind
+from .pdf import read_pdf
+from .webpage import read_webpage, webpage_charset
 from .word import read_docx
 
-__all__ = ["Document", "decode", "read_document", "iter_documents", "input_files", "SUPPORTED_SUFFIXES"]
+__all__ = ["Document", "decode", "read_document", "iter_documents", "input_files", "SUPPORTED_SUFFIXES",
+           "OwnOutputError"]
 
-SUPPORTED_SUFFIXES = (".txt", ".docx")
-_SUPPORTED = "supported: .txt (UTF-8, GB18030/GBK, UTF-16) and .docx files, folders of them, or - for stdin"
+SUPPORTED_SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".htm", ".doc", ".wps")
+_SUPPORTED = ("supported: .txt (UTF-8, GB18030/GBK, UTF-16), .docx, .pdf, .html/.htm, and .doc/.wps with a converter; "
+              "folders of them, or - for stdin")
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -132,20 +139,29 @@ def _read_bytes(path: str) -> bytes:
 
 
 def read_document(path: str) -> Document:
-    """Read one report file (.txt in any supported encoding, or .docx)."""
+    """Read one report file (.txt in any supported encoding, .docx, .pdf, .html/.htm, .doc/.wps)."""
     if path == "-":
         data = sys.stdin.buffer.read()
         if _is_docx(data):  # a Word file piped in has no name to tell it by
             return _docx_document("<stdin>", io.BytesIO(data))
+        if data.startswith(b"%PDF-"):
+            return Document("<stdin>", read_pdf(io.BytesIO(data), "<stdin>"), "pdf")
         return _text_document("<stdin>", data)
     if os.path.isdir(path):
         raise InputError(path, "is a directory")
     suffix = os.path.splitext(path)[1].lower()
-    if suffix == ".docx":
+    if suffix in (".docx", ".doc", ".wps", ".pdf"):
         if not os.path.exists(path):
             raise InputError(path, "no such file")
+    if suffix == ".docx":
         return _docx_document(path, path)
-    if suffix in (".doc", ".pdf", ".rtf", ".wps", ".odt", ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".html", ".htm", ".xlsx", ".xls", ".pptx", ".zip"):
+    if suffix in (".doc", ".wps"):
+        return _office_document(path)
+    if suffix == ".pdf":
+        return _pdf_document(path)
+    if suffix in (".html", ".htm"):
+        return _webpage_document(path, _read_bytes(path))
+    if suffix in (".rtf", ".odt", ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".xlsx", ".xls", ".pptx", ".zip"):
         raise InputError(path, f"{suffix} files are not supported; " + _SUPPORTED)
     return _text_document(path, _read_bytes(path))
 
@@ -173,7 +189,57 @@ def _text_document(name: str, data: bytes) -> Document:
     text, encoding = decode(data, name)
     if is_blank(text):
         raise InputError(name, "is empty (only white space)")
+    _refuse_own_output(name, text)
     return Document(name, text, encoding)
+
+
+class OwnOutputError(InputError):
+    """A file that is this tool's own output, given as a report: left out of a folder without failing it."""
+
+
+def _refuse_own_output(name: str, text: str) -> None:
+    kind = own_output_kind(text)
+    if kind:
+        raise OwnOutputError(name, f"is this tool's own output ({kind}), not a report")
+
+
+def _pdf_document(path: str) -> Document:
+    text = read_pdf(path, path)
+    if is_blank(text):
+        raise InputError(path, "is empty (no text in the PDF)")
+    return Document(path, text, "pdf")
+
+
+def _webpage_document(name: str, data: bytes) -> Document:
+    """A saved web page: its declared charset (byte-order mark or <meta>), else detected as any text."""
+    charset = webpage_charset(data)
+    if charset:
+        try:
+            text, encoding = data.decode(charset), charset.replace("-sig", "")
+        except UnicodeDecodeError as err:
+            raise InputError(name, f"cannot be decoded as {charset}, its declared charset (byte {err.start})") from None
+    else:
+        text, encoding = decode(data, name)
+    _refuse_own_output(name, text)
+    text = read_webpage(text, name)
+    if is_blank(text):
+        raise InputError(name, "is empty (no visible text on the page)")
+    return Document(name, text, encoding)
+
+
+def _office_document(path: str) -> Document:
+    """An old Word (.doc) or WPS (.wps) file, through the converter on the machine."""
+    kind, converted, folder = convert_office(path, path)
+    if kind == "text":
+        if is_blank(converted):
+            raise InputError(path, "is empty (no text in the document)")
+        return Document(path, converted, "doc")
+    try:
+        document = _docx_document(path, converted)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    document.encoding = os.path.splitext(path)[1].lower().lstrip(".")
+    return document
 
 
 def input_files(paths: Iterable[str]) -> list:

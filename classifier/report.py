@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import itertools
 from collections import deque
 from dataclasses import dataclass, field
 
+from .blank import SPACE
 from .model import LABEL2_THRESHOLD
 from .read import Document
+from .script import to_simplified
 from .segment import segment
 
 __all__ = ["LabelledParagraph", "LabelledReport", "label_report", "label_reports"]
@@ -171,8 +174,12 @@ def _chunks(documents, segmented, join_wrapped=True):
     each report's paragraphs to ``segmented`` as it goes."""
     texts, headings, numbers, size = [], [], [], 0
     for number, document in enumerate(documents):
-        paragraphs = segment(document.text, document.headings, join_wrapped=join_wrapped)
-        segmented.append(paragraphs)
+        # The model knows simplified characters: a traditional report is segmented and scored
+        # in simplified ones (of the same length), and keeps its own characters in the results.
+        simplified = to_simplified(document.text)
+        paragraphs = segment(simplified, document.headings, join_wrapped=join_wrapped)
+        segmented.append(_in_own_characters(paragraphs, document.text) if simplified is not document.text
+                         else paragraphs)
         for p in paragraphs:
             texts.append(p.text)
             headings.append(p.heading)
@@ -183,6 +190,14 @@ def _chunks(documents, segmented, join_wrapped=True):
             texts, headings, numbers, size = [], [], [], 0
     if texts:
         yield texts, headings, numbers
+
+
+def _in_own_characters(paragraphs, text):
+    """``paragraphs`` found on a simplified copy of ``text``, with ``text``'s own characters."""
+    # Headings are paragraph texts stripped of white space, which both scripts share.
+    own = {p.text.strip(SPACE): text[p.start:p.end].strip(SPACE) for p in paragraphs}
+    return [dataclasses.replace(p, text=text[p.start:p.end], heading=own.get(p.heading, p.heading),
+                                headings=tuple(own.get(h, h) for h in p.headings)) for p in paragraphs]
 
 
 def second_label(probabilities, best, labels, threshold, exclude=None):

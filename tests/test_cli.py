@@ -237,7 +237,7 @@ def test_directory_without_reports(tmp_path, cli):
     _assert_clean_error(cli("predict", str(tmp_path)), str(tmp_path), "no .txt or .docx")
 
 
-@pytest.mark.parametrize("suffix", [".pdf", ".doc", ".png"])
+@pytest.mark.parametrize("suffix", [".rtf", ".xls", ".png"])
 def test_unsupported_kinds_are_refused(tmp_path, suffix, cli):
     path = tmp_path / f"report{suffix}"
     path.write_bytes(b"%PDF-1.4 whatever")

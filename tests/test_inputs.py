@@ -224,7 +224,7 @@ def test_folder_files_and_stdin_together(tmp_path):
     assert _comparable(rows[str(single)]) == _comparable(rows["<stdin>"]) == _comparable(rows[str(folder / "one.txt")])
 
 
-@pytest.mark.parametrize("name", ["report.pdf", "report.doc", "scan.png", "scan.jpg", "report.xlsx"])
+@pytest.mark.parametrize("name", ["report.rtf", "report.pptx", "scan.png", "scan.jpg", "report.xlsx"])
 def test_other_kinds_get_a_one_line_refusal_saying_what_is_supported(tmp_path, name, capsys):
     path = tmp_path / name
     path.write_bytes(b"\x89PNG\r\n\x1a\n%PDF-1.4 \x00\x01\x02")

@@ -106,7 +106,7 @@ def run(args) -> int:
     from ..persist import load_model
     from ..output import (TEXT_COLUMNS, output_format, plural, train_docs, write_csv, write_jsonl, write_table,
                           write_train)
-    from ..read import iter_documents
+    from ..read import OwnOutputError, iter_documents
     from ..report import label_reports
 
     chosen = output_format(args.format, args.out)
@@ -125,7 +125,7 @@ def run(args) -> int:
 
     def skip(error):  # a file of a folder left out of the batch: said in one line, and counted
         nonlocal skipped
-        skipped += 1
+        skipped += not isinstance(error, OwnOutputError)  # leaving out our own output is no failure
         print(f"{PROG}: warning: {error}; skipped", file=sys.stderr)
 
     documents = list(iter_documents(args.inputs, skip=skip))
