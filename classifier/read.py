@@ -9,6 +9,7 @@ import io
 import os
 import shutil
 import sys
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
@@ -24,6 +25,8 @@ from .word import read_docx
 __all__ = ["Document", "decode", "read_document", "iter_documents", "input_files", "SUPPORTED_SUFFIXES",
            "OwnOutputError"]
 
+_REFUSED_SUFFIXES = (".rtf", ".odt", ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".xlsx", ".xls",
+                     ".pptx", ".zip")  # said to be unsupported rather than read as text
 SUPPORTED_SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".htm", ".doc", ".wps")
 _SUPPORTED = ("supported: .txt (UTF-8, GB18030/GBK, UTF-16), .docx, .pdf, .html/.htm, and .doc/.wps with a converter; "
               "folders of them, or - for stdin")
@@ -150,20 +153,13 @@ def read_document(path: str) -> Document:
     if os.path.isdir(path):
         raise InputError(path, "is a directory")
     suffix = os.path.splitext(path)[1].lower()
-    if suffix in (".docx", ".doc", ".wps", ".pdf"):
+    if suffix in _REFUSED_SUFFIXES:
+        raise InputError(path, f"{suffix} files are not supported; " + _SUPPORTED)
+    if suffix in (".doc", ".wps"):  # the converter reads the file itself
         if not os.path.exists(path):
             raise InputError(path, "no such file")
-    if suffix == ".docx":
-        return _docx_document(path, path)
-    if suffix in (".doc", ".wps"):
         return _office_document(path)
-    if suffix == ".pdf":
-        return _pdf_document(path)
-    if suffix in (".html", ".htm"):
-        return _webpage_document(path, _read_bytes(path))
-    if suffix in (".rtf", ".odt", ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".xlsx", ".xls", ".pptx", ".zip"):
-        raise InputError(path, f"{suffix} files are not supported; " + _SUPPORTED)
-    return _text_document(path, _read_bytes(path))
+    return document_from_bytes(path, _read_bytes(path))
 
 
 def _is_docx(data: bytes) -> bool:
@@ -203,11 +199,12 @@ def _refuse_own_output(name: str, text: str) -> None:
         raise OwnOutputError(name, f"is this tool's own output ({kind}), not a report")
 
 
-def _pdf_document(path: str) -> Document:
-    text = read_pdf(path, path)
+def _pdf_document(name: str, source) -> Document:
+    """A PDF's text layer, read from ``source``, a path or a binary stream."""
+    text = read_pdf(source, name)
     if is_blank(text):
-        raise InputError(path, "is empty (no text in the PDF)")
-    return Document(path, text, "pdf")
+        raise InputError(name, "is empty (no text in the PDF)")
+    return Document(name, text, "pdf")
 
 
 def _webpage_document(name: str, data: bytes) -> Document:
@@ -227,15 +224,17 @@ def _webpage_document(name: str, data: bytes) -> Document:
     return Document(name, text, encoding)
 
 
-def _office_document(path: str) -> Document:
-    """An old Word (.doc) or WPS (.wps) file, through the converter on the machine."""
-    kind, converted, folder = convert_office(path, path)
+def _office_document(path: str, name: str | None = None) -> Document:
+    """An old Word (.doc) or WPS (.wps) file, through the converter on the machine (errors name
+    ``name``, default ``path``)."""
+    name = path if name is None else name
+    kind, converted, folder = convert_office(path, name)
     if kind == "text":
         if is_blank(converted):
-            raise InputError(path, "is empty (no text in the document)")
-        return Document(path, converted, "doc")
+            raise InputError(name, "is empty (no text in the document)")
+        return Document(name, converted, "doc")
     try:
-        document = _docx_document(path, converted)
+        document = _docx_document(name, converted)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     document.encoding = os.path.splitext(path)[1].lower().lstrip(".")
@@ -294,8 +293,18 @@ def document_from_bytes(name: str, data: bytes) -> Document:
     """A report from a file's name and bytes (an upload), read as :func:`read_document` reads the
     file, suffix for suffix, with the same :class:`InputError` messages naming ``name``."""
     suffix = os.path.splitext(name)[1].lower()
+    if suffix in _REFUSED_SUFFIXES:
+        raise InputError(name, f"{suffix} files are not supported; " + _SUPPORTED)
     if suffix == ".docx":
         return _docx_document(name, io.BytesIO(data))
-    if suffix in (".doc", ".pdf", ".rtf", ".wps", ".odt", ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".html", ".htm", ".xlsx", ".xls", ".pptx", ".zip"):
-        raise InputError(name, f"{suffix} files are not supported; " + _SUPPORTED)
+    if suffix == ".pdf":
+        return _pdf_document(name, io.BytesIO(data))
+    if suffix in (".html", ".htm"):
+        return _webpage_document(name, data)
+    if suffix in (".doc", ".wps"):  # the converter needs a file: a temporary one, removed at once
+        with tempfile.TemporaryDirectory(prefix="classifier-") as folder:
+            copy = os.path.join(folder, "upload" + suffix)
+            with open(copy, "wb") as handle:
+                handle.write(data)
+            return _office_document(copy, name)
     return _text_document(name, data)
