@@ -43,4 +43,6 @@ def max_paragraphs(given: int | None = None) -> int:
 
 def megabytes(limit: int) -> str:
     """A byte limit as people read it: ``50 MB``."""
-    return f"{limit / 1_000_000:g} MB"
+    value = limit / 1_000_000
+    shown = f"{value:.1f}".removesuffix(".0") if value >= 1 else f"{value:.3g}"
+    return f"{shown} MB"
