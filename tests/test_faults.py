@@ -79,7 +79,7 @@ def test_a_text_past_the_limit_is_refused_named_or_skipped_in_a_folder(tmp_path,
     folder = tmp_path / "reports"
     folder.mkdir()
     small = _write(folder / "a.txt", LINE)
-    big = _write(folder / "b.txt", LINE * 40000)  # 3.8 MB
+    big = _write(folder / "b.txt", LINE + "\n" * 1_100_000)  # 1.1 MB, quick to label: one paragraph
     code, _, err = run_main(capsys, "predict", big, "--max-mb", "1")
     assert code == 2 and err.strip().splitlines() == [
         f"classifier: error: {big}: is larger than the limit of 1 MB (--max-mb or $CLASSIFIER_MAX_MB raises it)"]
@@ -87,7 +87,7 @@ def test_a_text_past_the_limit_is_refused_named_or_skipped_in_a_folder(tmp_path,
     assert code == 1 and [json.loads(line)["file"] for line in out.splitlines()] == [small]
     assert err.strip().splitlines() == [f"classifier: warning: {big}: is larger than the limit of 1 MB "
                                         "(--max-mb or $CLASSIFIER_MAX_MB raises it); skipped"]
-    code, out, _ = run_main(capsys, "predict", big, "--max-mb", "4", "--format", "jsonl")
+    code, out, _ = run_main(capsys, "predict", big, "--max-mb", "2", "--format", "jsonl")
     assert code == 0 and out
 
 
