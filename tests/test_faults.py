@@ -75,6 +75,7 @@ def test_workers_die_with_a_parent_killed_outright(tmp_path):
     assert not [pid for pid in workers if _alive(pid)]
 
 
+@pytest.mark.slow
 def test_a_text_past_the_limit_is_refused_named_or_skipped_in_a_folder(tmp_path, capsys):
     folder = tmp_path / "reports"
     folder.mkdir()
