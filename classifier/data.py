@@ -7,6 +7,7 @@ order when absent), ``label2`` (a secondary label, kept but not trained on) and 
 from __future__ import annotations
 
 import csv
+import difflib
 import hashlib
 import io
 import json
@@ -15,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from .errors import InputError
+from .labels import DEFAULT_LABELS
 from .read import decode
 from .segment import assign_headings, is_report_title
 
@@ -80,6 +82,9 @@ def _rows_csv(text: str, path: str):
     reader = csv.DictReader(io.StringIO(text, newline=""))
     if not reader.fieldnames or "text" not in reader.fieldnames or "label" not in reader.fieldnames:
         raise InputError(path, "line 1: the CSV header must name the columns text and label")
+    repeated = next((name for number, name in enumerate(reader.fieldnames) if name in reader.fieldnames[:number]), None)
+    if repeated is not None:  # DictReader would silently keep the last column of that name
+        raise InputError(path, f"line 1: the CSV header names the column {repeated!r} twice")
     try:
         for row in reader:
             if None in row:
@@ -111,7 +116,7 @@ def read_labelled(path: str, labels=None) -> LabelledData:
         raise InputError(path, "is empty")
     rows = _rows_jsonl(text, path) if _is_jsonl(path, text) else _rows_csv(text, path)
     result = LabelledData(sources={path: hashlib.sha256(raw).hexdigest()})
-    missing_headings = []
+    missing_headings, lines = [], []
     for number, row in rows:
         paragraph = row.get("text")
         label = row.get("label")
@@ -119,8 +124,9 @@ def read_labelled(path: str, labels=None) -> LabelledData:
             raise InputError(path, f"line {number}: missing or empty 'text'")
         if isinstance(label, (int, float)) and not isinstance(label, bool):
             label = str(label)
-        if not isinstance(label, str) or not label.strip():
-            raise InputError(path, f"line {number}: missing or empty 'label'")
+        if not isinstance(label, str) or not label.strip() or label.strip().lower() in _MISSING:
+            shown = f" ({label.strip()!r} stands for a missing value)" if isinstance(label, str) and label.strip() else ""
+            raise InputError(path, f"line {number}: missing or empty 'label'{shown}")
         label = label.strip()
         if labels is not None and label not in labels:
             raise InputError(path, f"line {number}: unknown label {label!r} (known: {', '.join(labels)})")
@@ -129,6 +135,7 @@ def read_labelled(path: str, labels=None) -> LabelledData:
         heading = row.get("heading")
         if "heading" not in row:
             missing_headings.append(len(result.texts))
+        lines.append(number)
         result.texts.append(paragraph)
         result.labels.append(label)
         result.docs.append(doc)
@@ -141,8 +148,31 @@ def read_labelled(path: str, labels=None) -> LabelledData:
                             else None)
     if not result.texts:
         raise InputError(path, "holds no labelled paragraphs")
+    if labels is None:
+        _check_guide_labels(path, result.labels, lines)
     _derive_headings(result, set(missing_headings))
     return result
+
+
+# Labels that a spreadsheet or pandas writes for an empty cell: never a label of anyone's.
+_MISSING = {"nan", "none", "null", "na", "n/a", "#n/a"}
+# Data whose labels are at least this share the guide's is taken to use the guide's label set.
+_GUIDE_SHARE = 0.9
+
+
+def _check_guide_labels(path: str, labels: list, lines: list) -> None:
+    """Refuse a label outside the guide's set in data that otherwise uses it: a typo (``i deology``)
+    would become a class of its own.  Data with a label set of its own is left alone."""
+    guide = set(DEFAULT_LABELS)
+    strays = [position for position, label in enumerate(labels) if label not in guide]
+    if not strays or len(strays) > len(labels) * (1 - _GUIDE_SHARE):
+        return
+    label, line = labels[strays[0]], lines[strays[0]]
+    near = difflib.get_close_matches(label.replace(" ", "").lower(), DEFAULT_LABELS, n=1, cutoff=0.6)
+    hint = f"did you mean {near[0]!r}? " if near else ""
+    raise InputError(path, f"line {line}: label {label!r} is not one of the guide's labels "
+                           f"({', '.join(DEFAULT_LABELS)}) that the other lines use; {hint}"
+                           f"to train on it too, name every label with --labels")
 
 
 def _derive_headings(data: LabelledData, positions: set) -> None:
@@ -171,6 +201,10 @@ def read_corrections(path: str, labels=None) -> Corrections:
     corrections.sha256 = hashlib.sha256(raw).hexdigest()
     text, _ = decode(raw, path, _SUPPORTED_DATA)
     for number, row in _rows_jsonl(text, path):
+        index = row.get("i")
+        if "i" in row and (not isinstance(index, int) or isinstance(index, bool) or index < 0):
+            # int() would make 1.7, "1" and true paragraph 1: a wrong paragraph relabelled in silence
+            raise InputError(path, f"line {number}: \"i\" must be a paragraph number (0, 1, 2 ...), not {json.dumps(index)}")
         try:
             key, label = (str(row["doc"]), int(row["i"])), str(row["label"])
             if not str(row.get("reason", "")).strip():

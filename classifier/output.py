@@ -10,8 +10,8 @@ from .labels import display_name
 from .segment import display_width
 from .tables import fit_width as _fit
 
-__all__ = ["write_table", "write_jsonl", "write_csv", "write_summary_table", "write_train", "train_docs",
-           "FORMATS", "output_format", "plural"]
+__all__ = ["write_table", "write_jsonl", "write_csv", "spreadsheet_text", "write_summary_table", "write_train",
+           "train_docs", "FORMATS", "output_format", "plural"]
 
 
 def plural(number: int, noun: str) -> str:
@@ -88,17 +88,32 @@ def csv_header(labels, explain: bool = False) -> list:
             + (["explanation"] if explain else []))
 
 
+# What makes a spreadsheet read a cell as a formula (OWASP's list): a text cell opening with one
+# gets a leading apostrophe, which Excel and LibreOffice show as text and do not display.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(text: str) -> str:
+    """``text`` as a CSV cell a spreadsheet will not run: ``=1+1`` → ``'=1+1``."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
 def write_csv(report, out, header: bool, explain: bool = False) -> None:
     """Rows of a spreadsheet, a paragraph a row, with every label's score in its own column and,
     with ``explain``, a last column of the terms that decided the label: the JSON lines'
-    ``explanation``, a JSON array of [term, weight] pairs (terms may hold ``;`` or ``,``)."""
+    ``explanation``, a JSON array of [term, weight] pairs (terms may hold ``;`` or ``,``).
+    Text cells that a spreadsheet would take for a formula start with an apostrophe."""
     writer = csv.writer(out, lineterminator="\r\n")
     if header:
-        writer.writerow(csv_header(report.labels, explain))
+        writer.writerow([spreadsheet_text(name) for name in csv_header(report.labels, explain)])
+    name = spreadsheet_text(report.name)
     for p in report.paragraphs:
-        writer.writerow([report.name, p.index, p.start, p.end, p.label, f"{p.confidence:.4f}",
-                         p.heading or "", p.text] + [f"{p.scores[label]:.4f}" for label in report.labels]
-                        + [p.label2 or ""] + ([json.dumps(p.explanation or [], ensure_ascii=False)] if explain else []))
+        writer.writerow([name, p.index, p.start, p.end, spreadsheet_text(p.label), f"{p.confidence:.4f}",
+                         spreadsheet_text(p.heading or ""), spreadsheet_text(p.text)]
+                        + [f"{p.scores[label]:.4f}" for label in report.labels]
+                        + [spreadsheet_text(p.label2 or "")]
+                        + ([spreadsheet_text(json.dumps(p.explanation or [], ensure_ascii=False))]
+                           if explain else []))
 
 
 def train_docs(reports) -> list:

@@ -8,6 +8,7 @@ import codecs
 import io
 import os
 import shutil
+import stat
 import sys
 import tempfile
 import zipfile
@@ -17,13 +18,16 @@ from typing import Callable, Iterable, Iterator
 from .blank import is_blank
 from .convert import convert_office
 from .errors import InputError
+from .limits import max_bytes as _max_bytes
+from .limits import max_paragraphs as _max_paragraphs
+from .limits import megabytes
 from .own_output import own_output_kind
 from .pdf import read_pdf
 from .webpage import read_webpage, webpage_charset
 from .word import read_docx
 
-__all__ = ["Document", "decode", "read_document", "iter_documents", "input_files", "SUPPORTED_SUFFIXES",
-           "OwnOutputError"]
+__all__ = ["Document", "decode", "read_document", "document_from_bytes", "iter_documents", "input_files", "printable",
+           "check_paragraphs", "SUPPORTED_SUFFIXES", "OwnOutputError"]
 
 _REFUSED_SUFFIXES = (".rtf", ".odt", ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".xlsx", ".xls",
                      ".pptx", ".zip")  # said to be unsupported rather than read as text
@@ -127,10 +131,11 @@ def decode(data: bytes, source: str = "<bytes>", supported: str = _SUPPORTED) ->
     raise InputError(source, f"is not UTF-8, UTF-16 or GB18030 text (undecodable byte at offset {position})")
 
 
-def _read_bytes(path: str) -> bytes:
+def _read_bytes(path: str, limit: int | None = None) -> bytes:
+    limit = _max_bytes() if limit is None else limit
     try:
         with open(path, "rb") as handle:
-            return handle.read()
+            return _read_limited(handle, path, limit)
     except FileNotFoundError:
         raise InputError(path, "no such file") from None
     except IsADirectoryError:
@@ -141,17 +146,50 @@ def _read_bytes(path: str) -> bytes:
         raise InputError(path, f"cannot be read ({err.strerror or err})") from None
 
 
-def read_document(path: str) -> Document:
-    """Read one report file (.txt in any supported encoding, .docx, .pdf, .html/.htm, .doc/.wps)."""
+def _read_limited(stream, name: str, limit: int) -> bytes:
+    """At most ``limit`` bytes of ``stream``; more is refused before it is all read (``/dev/zero``)."""
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(name, f"is larger than the limit of {megabytes(limit)} "
+                               f"(--max-mb or $CLASSIFIER_MAX_MB raises it)")
+    return data
+
+
+def _read_stdin(limit: int) -> bytes:
+    if sys.stdin is None:  # started with standard input closed (<&-)
+        raise InputError("-", "standard input is closed: give the report as a file")
+    try:
+        return _read_limited(sys.stdin.buffer, "<stdin>", limit)
+    except OSError as err:
+        raise InputError("-", f"standard input cannot be read ({err.strerror or err})") from None
+
+
+def _check_regular(path: str) -> None:
+    """Refuse, without opening it, a path that is not a regular file: opening a FIFO blocks until
+    someone writes to it, and a device like /dev/zero never ends."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return  # said when it is opened: no such file, permission denied
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        kind = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+        raise InputError(path, f"is not a regular file ({kind}), so it is not read")
+
+
+def read_document(path: str, max_bytes: int | None = None) -> Document:
+    """Read one report file (.txt in any supported encoding, .docx, .pdf, .html/.htm, .doc/.wps) of
+    at most ``max_bytes`` bytes (default: :func:`limits.max_bytes`), a .docx's parts unpacked included."""
+    limit = _max_bytes() if max_bytes is None else max_bytes
     if path == "-":
-        data = sys.stdin.buffer.read()
+        data = _read_stdin(limit)
         if _is_docx(data):  # a Word file piped in has no name to tell it by
-            return _docx_document("<stdin>", io.BytesIO(data))
+            return _docx_document("<stdin>", io.BytesIO(data), limit)
         if data.startswith(b"%PDF-"):
-            return Document("<stdin>", read_pdf(io.BytesIO(data), "<stdin>"), "pdf")
+            return _pdf_document("<stdin>", io.BytesIO(data))
         return _text_document("<stdin>", data)
     if os.path.isdir(path):
         raise InputError(path, "is a directory")
+    _check_regular(path)
     suffix = os.path.splitext(path)[1].lower()
     if suffix in _REFUSED_SUFFIXES:
         raise InputError(path, f"{suffix} files are not supported; " + _SUPPORTED)
@@ -159,7 +197,7 @@ def read_document(path: str) -> Document:
         if not os.path.exists(path):
             raise InputError(path, "no such file")
         return _office_document(path)
-    return document_from_bytes(path, _read_bytes(path))
+    return document_from_bytes(path, _read_bytes(path, limit), limit)
 
 
 def _is_docx(data: bytes) -> bool:
@@ -173,9 +211,9 @@ def _is_docx(data: bytes) -> bool:
         return False
 
 
-def _docx_document(name: str, source) -> Document:
+def _docx_document(name: str, source, limit: int | None = None) -> Document:
     """A .docx read from ``source``, a path or a binary stream."""
-    text, headings = read_docx(source, name)
+    text, headings = read_docx(source, name, max_part_bytes=limit)
     if is_blank(text):
         raise InputError(name, "is empty (no text in the document)")
     return Document(name, text, "docx", headings)
@@ -255,29 +293,68 @@ def _folder_files(path: str) -> list:
         found.extend(os.path.join(root, f) for f in files
                      if f.lower().endswith(SUPPORTED_SUFFIXES) and not f.startswith((".", "~$")))
     if not found:
-        raise InputError(path, "holds no .txt or .docx files")
+        raise InputError(path, "holds no report files (" + ", ".join(SUPPORTED_SUFFIXES) + ")")
     return sorted(found)
 
 
-def iter_documents(paths: Iterable[str], skip: Callable[[InputError], None] | None = None) -> Iterator[Document]:
+def printable(name: str) -> str:
+    """A file name as text any output can hold: bytes that are not UTF-8 (``bad\\xff.txt``, which
+    Python keeps as lone surrogates) are shown as ``\\xff``."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+def check_paragraphs(document: Document, limit: int | None = None) -> None:
+    """Refuse a report of more than ``limit`` paragraphs (default: :func:`limits.max_paragraphs`)."""
+    limit = _max_paragraphs() if limit is None else limit
+    if len(document.text) <= limit:  # a paragraph holds a character at least: nothing to count
+        return
+    from .segment import segment
+
+    count = len(segment(document.text, document.headings))
+    if count > limit:
+        raise InputError(document.name, f"has {count} paragraphs, more than the limit of {limit} "
+                                        f"(--max-paragraphs or $CLASSIFIER_MAX_PARAGRAPHS raises it)")
+
+
+def _read_checked(path: str, max_bytes, max_paragraphs) -> Document:
+    try:
+        document = read_document(path, max_bytes)
+        document.name = printable(document.name)
+        check_paragraphs(document, max_paragraphs)
+    except InputError as error:
+        if printable(error.source) == error.source:
+            raise
+        raise InputError(printable(error.source), error.problem) from None
+    return document
+
+
+def iter_documents(paths: Iterable[str], skip: Callable[[InputError], None] | None = None,
+                   max_bytes: int | None = None, max_paragraphs: int | None = None) -> Iterator[Document]:
     """Read every report named: files, folders (recursively, sorted) and ``-`` for stdin.
 
     A file that cannot be read raises its :class:`InputError`, unless ``skip`` is given and the file
     was found inside a folder: then ``skip(error)`` is called and the batch goes on without it.  A
     folder none of whose files can be read is an error all the same; so is a bad file named directly.
+    So is a file of more than ``max_bytes`` bytes or a report of more than ``max_paragraphs``
+    paragraphs (defaults: :mod:`limits`), and anything but a regular file (a FIFO, a device).
+    Names that are not UTF-8 come as :func:`printable` text.
     """
     paths = list(paths)
     if paths.count("-") > 1:  # checked first: the second - would read nothing
         raise InputError("-", "standard input can be read only once: give - once")
     for path in paths:
         if path == "-" or not os.path.isdir(path):
-            yield read_document(path)
+            yield _read_checked(path, max_bytes, max_paragraphs)
             continue
         files = _folder_files(path)
         read = 0
         for file_path in files:
             try:
-                document = read_document(file_path)
+                document = _read_checked(file_path, max_bytes, max_paragraphs)
             except InputError as error:
                 if skip is None:
                     raise
@@ -286,17 +363,18 @@ def iter_documents(paths: Iterable[str], skip: Callable[[InputError], None] | No
             read += 1
             yield document
         if not read:
-            raise InputError(path, "none of its .txt or .docx files could be read")
+            raise InputError(path, "none of its report files could be read")
 
 
-def document_from_bytes(name: str, data: bytes) -> Document:
+def document_from_bytes(name: str, data: bytes, max_bytes: int | None = None) -> Document:
     """A report from a file's name and bytes (an upload), read as :func:`read_document` reads the
-    file, suffix for suffix, with the same :class:`InputError` messages naming ``name``."""
+    file, suffix for suffix, with the same :class:`InputError` messages naming ``name``; a .docx
+    may unpack to at most ``max_bytes`` (default: :func:`limits.max_bytes`)."""
     suffix = os.path.splitext(name)[1].lower()
     if suffix in _REFUSED_SUFFIXES:
         raise InputError(name, f"{suffix} files are not supported; " + _SUPPORTED)
     if suffix == ".docx":
-        return _docx_document(name, io.BytesIO(data))
+        return _docx_document(name, io.BytesIO(data), _max_bytes() if max_bytes is None else max_bytes)
     if suffix == ".pdf":
         return _pdf_document(name, io.BytesIO(data))
     if suffix in (".html", ".htm"):

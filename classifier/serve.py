@@ -94,7 +94,7 @@ def label_uploads(model, uploads, pasted, explain: int = 0) -> dict:
     if pasted is not None and pasted.strip():
         documents.append(pasted_document(pasted))
     if not documents:
-        raise InputError("upload", "no file or text given: choose .txt or .docx files, or paste a report")
+        raise InputError("upload", "no file or text given: choose report files (.txt, .docx, .pdf, .html, .doc, .wps), or paste a report")
     reports = label_reports(model, documents, explain=explain)
     page, csv, jsonl = io.StringIO(), io.StringIO(), io.StringIO()
     write_html(reports, page)

@@ -10,9 +10,11 @@ from .errors import InputError
 __all__ = ["read_docx"]
 
 
-def read_docx(source, name: str | None = None) -> tuple[str, tuple]:
+def read_docx(source, name: str | None = None, max_part_bytes: int | None = None) -> tuple[str, tuple]:
     """The text of a Word document and its headings; ``source`` is its path or a binary stream,
-    ``name`` what errors call it (default: the path).
+    ``name`` what errors call it (default: the path).  A package whose parts would unpack to more
+    than ``max_part_bytes`` bytes together (default: :func:`limits.max_bytes`) is refused before
+    any is unpacked.
 
     The text holds its paragraphs one a line, headings and table cells included, with the numbers
     Word's automatic numbering shows before them (一、 （一） 1. …), as a reader sees them.  The
@@ -20,12 +22,37 @@ def read_docx(source, name: str | None = None) -> tuple[str, tuple]:
     are section headings whether or not a number opens them.
     """
     name = source if name is None else name
+    _check_unpacked_size(source, name, max_part_bytes)
     document = _open(source, name)
     try:
         return _read(document)
     except Exception as err:  # a number, level or part Word would repair or refuse: one line, no traceback
         detail = " ".join(str(err).split())[:100]
         raise InputError(name, f"is not a readable .docx file ({type(err).__name__}: {detail})") from None
+
+
+def _check_unpacked_size(source, name: str, limit: int | None) -> None:
+    """Refuse a package that would unpack past ``limit``, from the sizes its zip directory declares
+    (python-docx reads every part whole; zipfile never unpacks more than a part declares)."""
+    import zipfile
+
+    from .limits import max_bytes, megabytes
+
+    limit = max_bytes() if limit is None else limit
+    try:
+        with zipfile.ZipFile(source) as package:
+            parts = package.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # said by _open, in the words it uses for any file that is not a Word package
+    finally:
+        if hasattr(source, "seek"):
+            source.seek(0)
+    total = sum(part.file_size for part in parts)
+    if total > limit:
+        biggest = max(parts, key=lambda part: part.file_size)
+        raise InputError(name, f"unpacks to {megabytes(total)} ({biggest.filename} alone "
+                               f"{megabytes(biggest.file_size)}), more than the limit of {megabytes(limit)} "
+                               f"(--max-mb or $CLASSIFIER_MAX_MB raises it)")
 
 
 def _open(source, name: str):

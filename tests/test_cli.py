@@ -234,7 +234,7 @@ def test_a_bad_file_named_directly_still_stops_the_batch(tmp_path, cli):
 
 def test_directory_without_reports(tmp_path, cli):
     (tmp_path / "notes.md").write_text("x", encoding="utf-8")
-    _assert_clean_error(cli("predict", str(tmp_path)), str(tmp_path), "no .txt or .docx")
+    _assert_clean_error(cli("predict", str(tmp_path)), str(tmp_path), "holds no report files")
 
 
 @pytest.mark.parametrize("suffix", [".rtf", ".xls", ".png"])

@@ -286,3 +286,25 @@ def test_docs_and_help_name_every_kind_of_explanation_term():
         assert f"`{kind}:" in readme, kind
     for kind in kinds:
         assert f"{kind}:" in help_text, kind
+
+
+def test_csv_cells_a_spreadsheet_would_run_start_with_an_apostrophe(tmp_path, capsys):
+    report = tmp_path / "r.txt"
+    lines = ["=HYPERLINK(\"http://x\",\"组织学习\")", "+1+1 开展理论宣讲。", "-2 深化文明创建。", "@SUM(1) 举办文化活动。",
+             "一、加强新闻宣传", "组织党委中心组专题学习。"]
+    report.write_text("\n".join(lines), encoding="utf-8")
+    out = tmp_path / "labels.csv"
+    code, _, err = run_main(capsys, "predict", str(report), "--out", str(out), "--explain", "2")
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"), newline="")))
+    assert [row["text"] for row in rows][:4] == ["'" + line for line in lines[:4]]
+    assert rows[-1]["text"] == lines[-1]  # text that opens with anything else is left alone
+    assert {row["file"] for row in rows} == {str(report)}
+    for row in rows:
+        for column in ("text", "heading", "file", "label", "explanation"):
+            assert not row[column].startswith(("=", "+", "-", "@", "\t", "\r")), row
+        assert float(row["confidence"]) >= 0  # numbers stay numbers
+    from classifier.output import spreadsheet_text
+
+    assert spreadsheet_text("\t=1") == "'\t=1" and spreadsheet_text("学习") == "学习"
+    assert spreadsheet_text("-") == "'-"

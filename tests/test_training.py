@@ -3,6 +3,7 @@
 import csv
 import json
 import os
+import re
 
 import pytest
 
@@ -464,3 +465,72 @@ def test_score_tables_for_the_terminal():
     assert lines[2].split() == ["other", "其他", "0.500", "1.000", "0.667", "1"]
     assert lines[4].split() == ["macro-F1", "0.667", "3"]
     assert lines[-2].split() == ["theory", "理论学习", "1", "1"]
+
+
+# Paragraphs in the guide's labels, written for the tests: twenty lines of data to slip a bad label into.
+GUIDE = [("组织党委中心组专题学习。", "theory"), ("落实意识形态工作责任制。", "ideology"),
+         ("加强新闻宣传和舆论引导。", "media"), ("深化文明城市创建活动。", "civilization"),
+         ("举办群众文化活动。", "culture"), ("做好机关日常事务。", "other")] * 4
+
+
+def test_a_csv_header_naming_a_column_twice_is_refused(tmp_path):
+    from classifier.errors import InputError
+
+    data = tmp_path / "data.csv"
+    data.write_text("text,label,doc,label\n" + "".join(f"{t},{l},d,other\n" for t, l in GUIDE), encoding="utf-8")
+    with pytest.raises(InputError, match=r"data\.csv: line 1: the CSV header names the column 'label' twice"):
+        read_labelled(str(data))
+
+
+@pytest.mark.parametrize("bad, why", [
+    ("i deology", "did you mean 'ideology'?"), ("Theory", "did you mean 'theory'?"), ("medai", "did you mean 'media'?")])
+def test_a_label_outside_the_guides_set_in_guide_data_is_an_error_naming_its_line(tmp_path, bad, why):
+    from classifier.errors import InputError
+
+    rows = [{"text": t, "label": l} for t, l in GUIDE]
+    rows[6]["label"] = bad
+    data = tmp_path / "data.jsonl"
+    data.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        read_labelled(str(data))
+    assert str(raised.value).startswith(f"{data}: line 7: label {bad!r} is not one of the guide's labels")
+    assert why in str(raised.value) and "--labels" in str(raised.value)
+    # Named in --labels, it is a label like any other.
+    allowed = read_labelled(str(data), labels=("theory", "ideology", "media", "civilization", "culture", "other", bad))
+    assert allowed.labels[6] == bad
+
+
+@pytest.mark.parametrize("cell", ["NaN", "nan", "null", "N/A"])
+def test_a_label_that_stands_for_a_missing_value_is_refused(tmp_path, cell):
+    from classifier.errors import InputError
+
+    data = tmp_path / "data.csv"
+    data.write_text("text,label\n" + "".join(f"{t},{l}\n" for t, l in OWN_ROWS) + f"又一段,{cell}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=f"line {len(OWN_ROWS) + 2}: missing or empty 'label' \\('{re.escape(cell)}' "
+                                         "stands for a missing value\\)"):
+        read_labelled(str(data))
+    json_data = tmp_path / "data.jsonl"
+    json_data.write_text('{"text": "一段", "label": NaN}\n', encoding="utf-8")
+    with pytest.raises(InputError, match="line 1: missing or empty 'label' \\('nan' stands for a missing value"):
+        read_labelled(str(json_data))
+
+
+OWN_ROWS = [(t, l) for t, l, _ in OWN]
+
+
+def test_data_with_its_own_label_set_keeps_it():
+    from classifier.data import _check_guide_labels
+
+    # Mostly not the guide's labels: a label set of the data's own, no error.
+    _check_guide_labels("own.jsonl", [l for _, l in OWN_ROWS] + ["other"], list(range(1, 10)))
+
+
+@pytest.mark.parametrize("index", ["1.7", '"1"', "true", "-1", "null"])
+def test_a_correction_whose_paragraph_number_is_not_a_whole_number_is_an_error(tmp_path, cli, index):
+    data = tmp_path / "own.jsonl"
+    write_jsonl(data, OWN)
+    fix = tmp_path / "fix.jsonl"
+    fix.write_text('{"doc": "a", "i": 0, "label": "safety", "reason": "fine"}\n'
+                   f'{{"doc": "a", "i": {index}, "label": "safety", "reason": "test"}}\n', encoding="utf-8")
+    _one_line_error(cli("train", str(data), "--out", str(tmp_path / "m.model"), "--corrections", str(fix)),
+                    str(fix), "line 2", f'"i" must be a paragraph number (0, 1, 2 ...), not {index}')

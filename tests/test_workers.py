@@ -8,6 +8,9 @@ import pytest
 
 from conftest import DOCS, ROOT, run_cli
 
+sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
+from faults import alive as _alive, children as _children  # noqa: E402  (what the fault table uses too)
+
 NAMES = sorted(n[:-4] for n in os.listdir(DOCS) if n.endswith(".txt"))
 
 
@@ -64,28 +67,6 @@ def test_interrupted_jobs_leave_no_worker_behind(default_model, monkeypatch):
     assert 1 <= len(workers) <= 2, workers  # the workers were there when Ctrl-C came
     assert not [pid for pid in workers if _alive(pid)]
     assert set(multiprocessing.active_children()) <= before
-
-
-def _children(pid):
-    """Live (not zombie) processes whose parent is ``pid``, from /proc."""
-    found = []
-    for entry in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open(f"/proc/{entry}/stat") as handle:
-                state, parent = handle.read().rsplit(")", 1)[1].split()[:2]
-        except (OSError, ValueError):
-            continue
-        if int(parent) == pid and state != "Z":
-            found.append(int(entry))
-    return found
-
-
-def _alive(pid):
-    try:
-        with open(f"/proc/{pid}/stat") as handle:
-            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 @pytest.mark.slow

@@ -3,7 +3,10 @@ thin layer over the library, and here the parser and the mapping of errors to ex
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import os
+import signal
 import sys
 
 from ..errors import InputError
@@ -40,11 +43,67 @@ def _parse(argv):
     return args
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where the program is, so that it stops as Ctrl-C stops it: the
+    workers of ``--jobs`` ended, temporary files removed."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_stopped(signum, frame):
+    raise Stopped(signum)
+
+
+@contextlib.contextmanager
+def _stop_on_signals():
+    """SIGTERM and SIGHUP raise :class:`Stopped` while the command runs (the handlers before are
+    put back after, for a caller like a test runner)."""
+    names = [name for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    try:
+        before = {name: signal.signal(getattr(signal, name), _raise_stopped) for name in names}
+    except ValueError:  # not the main thread: signals are not ours to handle
+        before = {}
+    try:
+        yield
+    finally:
+        for name, handler in before.items():
+            signal.signal(getattr(signal, name), handler)
+
+
+class _ClosedOutput:
+    """Standard output when the process started with it closed (``>&-``): writing is an error."""
+
+    closed = True
+
+    def write(self, text):
+        raise OSError(errno.EBADF, "is closed: redirect it to a file, or use --out FILE")
+
+    def flush(self):
+        pass
+
+
+def _fill_closed_standard_streams() -> None:
+    """Put /dev/null on a closed standard input or output, so that no file opened later takes
+    descriptor 0 or 1 by chance; a closed stdout is kept an error to write to, a closed stdin
+    stays None (reading ``-`` says it is closed)."""
+    for fd in (0, 1):
+        try:
+            os.fstat(fd)
+        except OSError:
+            os.open(os.devnull, os.O_RDWR)  # takes the lowest free descriptor: this one
+    if sys.stdout is None:
+        sys.stdout = _ClosedOutput()
+
+
 def main(argv=None) -> int:
     """Run the command ``argv`` names (default: the process's arguments); the exit status."""
+    _fill_closed_standard_streams()
     args = _parse(argv)
     try:
-        return COMMANDS[args.command].run(args)
+        with _stop_on_signals():
+            return COMMANDS[args.command].run(args)
     except InputError as err:
         print(f"{PROG}: error: {err}", file=sys.stderr)
         return 2
@@ -56,6 +115,9 @@ def main(argv=None) -> int:
         where = err.filename or "standard output"
         print(f"{PROG}: error: {where}: {err.strerror or err}", file=sys.stderr)
         return 2
+    except Stopped as stop:  # the conventional status of a process ended by a signal: 128 + its number
+        print(f"{PROG}: stopped by {signal.Signals(stop.signum).name}", file=sys.stderr)
+        return 128 + stop.signum
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130

@@ -21,7 +21,7 @@ def add_parser(subparsers) -> None:
     add_model_options(evaluate)
     evaluate.add_argument("--cv", action="store_true",
                           help="instead of scoring a model, cross-validate a new one on DATA, grouped by doc")
-    evaluate.add_argument("--docs", help="folder of the reports DATA's spans refer to (<doc>.txt or .docx): "
+    evaluate.add_argument("--docs", help="folder of the reports DATA's spans refer to (<doc>.txt, .docx, …): "
                                          "adds end-to-end scores, each report segmented by the tool itself")
     evaluate.add_argument("--corrections", help="with --cv: label corrections to apply first")
     # No defaults here: the command refuses these options without --cv, and fills them in with it.

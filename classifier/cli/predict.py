@@ -65,6 +65,19 @@ def add_parser(subparsers) -> None:
     predict.add_argument("--width", type=count, default=None, metavar="N",
                          help="table: columns of paragraph text a row shows (default 60; 0 for all)")
     predict.add_argument("--full", action="store_true", help="table: show each paragraph's whole text")
+    add_limit_options(predict)
+
+
+def add_limit_options(parser) -> None:
+    """``--max-mb`` and ``--max-paragraphs``: the limits of :mod:`classifier.limits`, raised."""
+    from ..limits import MAX_MB, MAX_PARAGRAPHS
+
+    parser.add_argument("--max-mb", type=positive_int, metavar="N",
+                        help=f"refuse a file larger than N MB, or a .docx unpacking to more "
+                             f"(default {MAX_MB}, or $CLASSIFIER_MAX_MB)")
+    parser.add_argument("--max-paragraphs", type=positive_int, metavar="N",
+                        help=f"refuse a report of more than N paragraphs "
+                             f"(default {MAX_PARAGRAPHS:,}, or $CLASSIFIER_MAX_PARAGRAPHS)")
 
 
 def finish_parsing(args, parser) -> None:
@@ -104,6 +117,7 @@ def _check_out(args) -> None:
 def run(args) -> int:
     """Label the reports and write them; 1 when a file of a folder was skipped, else 0."""
     from ..persist import load_model
+    from ..limits import max_bytes, max_paragraphs
     from ..output import (TEXT_COLUMNS, output_format, plural, train_docs, write_csv, write_jsonl, write_table,
                           write_train)
     from ..read import OwnOutputError, iter_documents
@@ -120,6 +134,9 @@ def run(args) -> int:
         raise InputError("--out", "the html format writes a page: name it with --out report.html")
     if args.out:
         _check_out(args)
+    elif getattr(sys.stdout, "closed", False):  # said now, not after the labelling
+        raise InputError("standard output", "is closed: redirect it to a file, or use --out FILE")
+    max_bytes(args.max_mb), max_paragraphs(args.max_paragraphs)  # a bad environment variable, before the work
     model = load_model(args.model, trust_pickle=args.trust_pickle)
     skipped = 0
 
@@ -128,7 +145,8 @@ def run(args) -> int:
         skipped += not isinstance(error, OwnOutputError)  # leaving out our own output is no failure
         print(f"{PROG}: warning: {error}; skipped", file=sys.stderr)
 
-    documents = list(iter_documents(args.inputs, skip=skip))
+    documents = list(iter_documents(args.inputs, skip=skip, max_bytes=max_bytes(args.max_mb),
+                                    max_paragraphs=max_paragraphs(args.max_paragraphs)))
     progress = _progress(len(documents))
     reports = label_reports(model, documents, explain=args.explain, jobs=args.jobs, progress=progress)
     review = []
