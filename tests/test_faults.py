@@ -93,7 +93,10 @@ def test_a_text_past_the_limit_is_refused_named_or_skipped_in_a_folder(tmp_path,
 
 
 def test_the_environment_sets_the_limits(tmp_path, capsys, monkeypatch):
-    report = _write(tmp_path / "a.txt", "\n".join([LINE] * 30))
+    # Thirty numbered items of different lengths: thirty paragraphs (equal lines would read as a
+    # hard-wrapped paragraph).
+    items = [f"{i + 1}、" + LINE[:10 + (i * 7) % 23] + "。" for i in range(30)]
+    report = _write(tmp_path / "a.txt", "\n".join(items))
     monkeypatch.setenv("CLASSIFIER_MAX_PARAGRAPHS", "10")
     code, _, err = run_main(capsys, "predict", report)
     assert code == 2 and "has 30 paragraphs, more than the limit of 10" in err
