@@ -26,6 +26,7 @@ import numpy as np
 
 from cv_bench import SHARED, read_corpus, ROOT
 
+from classifier import context
 from classifier.evaluate import _fold_splits, _pool, calibration, grouped, label_by_overlap, scores
 from classifier.model import ParagraphClassifier
 from classifier.read import read_document
@@ -99,8 +100,9 @@ def run(data, groups, doc_paragraphs, base, rows, folds, repeats, seed, log, oof
                     key = (json.dumps(fit, sort_keys=True), json.dumps(dec, sort_keys=True))
                     settings = {**ParagraphClassifier().get_params(), **base, **fit, **dec}
                     model.set_params(**{k: v for k, v in settings.items() if k in DECODE})
-                    proba, _ = model._report_proba(test_data.texts, gold_x, test_data.headings,
-                                                   model._title_theme(test_data.texts, test_groups), test_groups)
+                    proba, _ = context.report_proba(model, test_data.texts, gold_x, test_data.headings,
+                                                     context.title_theme(model, test_data.texts, test_groups),
+                                                     test_groups)
                     for position, row in zip(test, proba):
                         para[key][position] = model.classes_[int(np.argmax(row))]
                         conf[key][position] = float(row.max())
@@ -110,7 +112,8 @@ def run(data, groups, doc_paragraphs, base, rows, folds, repeats, seed, log, oof
                         paragraphs = doc_paragraphs[doc]
                         texts = [p.text for p in paragraphs]
                         heads = [p.heading for p in paragraphs]
-                        probs, _ = model._report_proba(texts, doc_x[doc], heads, model._title_theme(texts, None), None)
+                        probs, _ = context.report_proba(model, texts, doc_x[doc], heads,
+                                                           context.title_theme(model, texts, None), None)
                         predicted = model.classes_[np.argmax(probs, axis=1)]
                         triples = [(p.start, p.end, lab) for p, lab in zip(paragraphs, predicted)]
                         members = [pos for pos in test if data.docs[pos] == doc]

@@ -109,7 +109,7 @@ class ParagraphVectorizer(DefaultsForNewParams, TransformerMixin, BaseEstimator)
     LEGACY_DEFAULTS = {"lead_weight": 0.0, "cue_weight": 0.0, "tokenizer": None}
 
     def __init__(self, word_ngrams=2, char_ngram_range=(1, 3), heading_weight=0.0, min_df=2,
-                 sublinear_tf=True, lead_weight=0.0, cue_weight=0.3, tokenizer=None):
+                 sublinear_tf=True, lead_weight=0.0, cue_weight=0.15, tokenizer=None):
         self.lead_weight = lead_weight
         self.cue_weight = cue_weight
         self.word_ngrams = word_ngrams
