@@ -21,8 +21,12 @@ __all__ = ["ParagraphClassifier"]
 
 # The label a model falls back on when its classes have it (see ``fallback_label``).
 OTHER = "other"
-# The default ``label2_threshold``: chosen by benchmarks/label2_threshold.py (see README).
+# The defaults of the secondary-label rule (:mod:`mixed`), chosen by benchmarks/label2_rule.py (see README).
 LABEL2_THRESHOLD = 0.05
+LABEL2_SHARE = 0.25
+LABEL2_CONFIDENCE = 0.6
+LEGACY_LABEL2 = {"label2_threshold": LABEL2_THRESHOLD, "label2_share": LABEL2_SHARE,
+                 "label2_confidence": LABEL2_CONFIDENCE}
 
 
 class ParagraphClassifier(DefaultsForNewParams, ClassifierMixin, BaseEstimator):
@@ -47,11 +51,13 @@ class ParagraphClassifier(DefaultsForNewParams, ClassifierMixin, BaseEstimator):
         models/EXPERIMENTS_CORPUS2.md); it changes the confidence, never the label.
     fallback_label : the label of text no area claims (``fallback_label_`` once fitted); None is
         "other" when the training labels have it, else the most frequent training label.
-    label2_threshold : a paragraph's second-highest score in a report (:meth:`predict_report_proba`),
-        the fallback label's aside, at or above this makes that area its secondary label (``label2``
-        in :mod:`report`); the default maximises the F1 of secondary labels in grouped
-        cross-validation on the shared corpus (``benchmarks/label2_threshold.py``).  It changes no
-        score and no label.
+    label2_threshold, label2_share, label2_confidence : the secondary label (``label2`` in
+        :mod:`report`, by :func:`mixed.secondary_labels`): the area of a paragraph's second-highest
+        score in its report (the fallback label aside) when that score reaches ``label2_threshold``
+        and the paragraph's sentences and list items that the model gives to that area with at least
+        ``label2_confidence`` hold at least ``label2_share`` of its characters.  Chosen on grouped
+        cross-validation on the shared corpus (``benchmarks/label2_rule.py``).  They change no score
+        and no label.
     random_state : seed for anything random in fitting.
     """
 
@@ -60,14 +66,17 @@ class ParagraphClassifier(DefaultsForNewParams, ClassifierMixin, BaseEstimator):
     LEGACY_DEFAULTS = {"lead_weight": 0.0, "cue_weight": 0.0, "tokenizer": None, "fallback_label": None,
                        "neighbour_weight": 0.2, "heading_context_weight": 0.3, "section_weight": 0.5,
                        "section_threshold": 0.7, "title_weight": 3.0, "theme_weight": 0.75,
-                       "temperature": 0.7, "label2_threshold": LABEL2_THRESHOLD}
+                       "temperature": 0.7, **LEGACY_LABEL2}
 
     def __init__(self, C=20.0, class_weight="balanced", word_ngrams=2, char_ngram_range=(1, 3),
                  heading_weight=0.0, min_df=2, lead_weight=0.0, cue_weight=0.15, neighbour_weight=0.2,
                  heading_context_weight=0.3, section_weight=0.5, section_threshold=0.7, title_weight=3.0,
                  theme_weight=0.75, temperature=0.8, max_iter=2000, random_state=0, tokenizer=None,
-                 fallback_label=None, label2_threshold=LABEL2_THRESHOLD):
+                 fallback_label=None, label2_threshold=LABEL2_THRESHOLD, label2_share=LABEL2_SHARE,
+                 label2_confidence=LABEL2_CONFIDENCE):
         self.label2_threshold = label2_threshold
+        self.label2_share = label2_share
+        self.label2_confidence = label2_confidence
         self.section_weight = section_weight
         self.section_threshold = section_threshold
         self.title_weight = title_weight

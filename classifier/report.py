@@ -9,7 +9,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from .blank import SPACE
-from .model import LABEL2_THRESHOLD
+from .mixed import secondary_labels
 from .read import Document
 from .script import to_simplified
 from .segment import segment
@@ -113,16 +113,13 @@ def label_reports(model, documents, explain: int = 0, jobs: int = 1, progress=No
     documents = _documents(documents)
     labels = tuple(str(c) for c in model.classes_)
     fallback = getattr(model, "fallback_label_", "other" if "other" in labels else None)
-    # A model file saved before secondary labels existed gives them with today's threshold.
-    second = functools.partial(second_label, labels=labels, exclude=fallback,
-                               threshold=getattr(model, "label2_threshold", LABEL2_THRESHOLD))
     segmented = []  # paragraphs of each report, filled as the chunks are cut
     chunks = _chunks(documents, segmented, join_wrapped)
     if jobs > 1:
-        scored = _score_parallel(model, chunks, explain, jobs)
+        scored = _score_parallel(model, chunks, explain, jobs, fallback)
     else:
-        scored = (_score(model, chunk, explain) for chunk in chunks)
-    rows = deque()  # (probabilities, best, explanation) of paragraphs scored and not yet placed
+        scored = (_score(model, chunk, explain, fallback) for chunk in chunks)
+    rows = deque()  # (probabilities, best, explanation, label2) of paragraphs scored and not yet placed
     results = []
 
     def place():
@@ -130,7 +127,7 @@ def label_reports(model, documents, explain: int = 0, jobs: int = 1, progress=No
         while len(results) < len(segmented) and len(rows) >= len(segmented[len(results)]):
             number = len(results)
             document = documents[number]
-            paragraphs = [_labelled(p, rows.popleft(), labels, second) for p in segmented[number]]
+            paragraphs = [_labelled(p, rows.popleft(), labels) for p in segmented[number]]
             segmented[number] = None
             results.append(LabelledReport(document.name, document.text, paragraphs, labels,
                                           document.encoding, fallback))
@@ -140,10 +137,10 @@ def label_reports(model, documents, explain: int = 0, jobs: int = 1, progress=No
     # Closed on the way out, whatever stops the loop (Ctrl-C in ``progress``, an error): the
     # workers of ``jobs`` > 1 stop then, not when the generator is collected.
     with contextlib.closing(scored):
-        for probabilities, explanations in scored:
+        for probabilities, explanations, seconds in scored:
             best = probabilities.argmax(axis=1)
             rows.extend(zip(probabilities.tolist(), best.tolist(),
-                            explanations if explanations is not None else [None] * len(best)))
+                            explanations if explanations is not None else [None] * len(best), seconds))
             place()
         place()
     return results
@@ -200,46 +197,38 @@ def _in_own_characters(paragraphs, text):
                                 headings=tuple(own.get(h, h) for h in p.headings)) for p in paragraphs]
 
 
-def second_label(probabilities, best, labels, threshold, exclude=None):
-    """The label of the second-highest of ``probabilities`` (``best`` is the highest's index; the
-    label ``exclude``, the fallback, never counts) when it reaches ``threshold``, else None."""
-    # Without the fallback label the secondary labels score better (benchmarks/label2_threshold.py).
-    rest = [k for k in range(len(probabilities)) if k != best and labels[k] != exclude]
-    if not rest:
-        return None
-    # Ties go to the first label in the model's order, as argmax breaks them for the label.
-    runner = max(rest, key=lambda k: (probabilities[k], -k))
-    return labels[runner] if probabilities[runner] >= threshold else None
-
-
-def _labelled(p, row, labels, second):
-    probabilities, best, explanation = row
+def _labelled(p, row, labels):
+    probabilities, best, explanation, label2 = row
     return LabelledParagraph(
         index=p.index, start=p.start, end=p.end, text=p.text, heading=p.heading,
         label=labels[best], confidence=round(probabilities[best], 4),
         scores={label: round(v, 4) for label, v in zip(labels, probabilities)},
         explanation=None if explanation is None else [(term, round(weight, 4)) for term, weight in explanation],
-        label2=second(probabilities, best))
+        label2=label2)
 
 
-def _score(model, chunk, explain):
-    """Probabilities of one chunk of paragraphs and, with ``explain``, what led to each label."""
+def _score(model, chunk, explain, fallback=None):
+    """Probabilities of one chunk of paragraphs, with ``explain`` what led to each label (else
+    None), and each paragraph's secondary label (:func:`mixed.secondary_labels`)."""
     texts, headings, numbers = chunk
     if explain:
-        return model.explain_report(texts, headings=headings, reports=numbers, top=explain)
-    return model.predict_report_proba(texts, headings=headings, reports=numbers), None
+        probabilities, explanations = model.explain_report(texts, headings=headings, reports=numbers, top=explain)
+    else:
+        probabilities, explanations = model.predict_report_proba(texts, headings=headings, reports=numbers), None
+    return probabilities, explanations, secondary_labels(model, texts, headings, probabilities.tolist(), fallback)
 
 
-def _score_parallel(model, chunks, explain, jobs):
+def _score_parallel(model, chunks, explain, jobs, fallback=None):
     """Score chunks on ``jobs`` processes (:func:`workers.ordered_map`), yielding results in order;
     the workers hold the model and the jieba dictionary from the start."""
     chunks = iter(chunks)
     head = [chunk for chunk in (next(chunks, None), next(chunks, None)) if chunk is not None]
     if len(head) < 2:  # one chunk: not worth a process
-        yield from (_score(model, chunk, explain) for chunk in head)
+        yield from (_score(model, chunk, explain, fallback) for chunk in head)
         return
     from .tokenize import tokenizer
     from .workers import ordered_map
 
-    yield from ordered_map(functools.partial(_score, model, explain=explain), itertools.chain(head, chunks),
+    yield from ordered_map(functools.partial(_score, model, explain=explain, fallback=fallback),
+                           itertools.chain(head, chunks),
                            jobs, prepare=tokenizer)

@@ -14,6 +14,9 @@ from conftest import FIXTURE_DOCS, FIXTURE_LABELS
 MIXED = "党委中心组开展专题学习，班子成员撰写心得体会；同时在县报和公众号刊发新闻稿件二十篇，对外宣传成效明显。"
 THEORY = "青禾镇党委中心组全年集中学习十二次，围绕党的创新理论开展专题研讨。"
 MEDIA = "在县报和公众号刊发新闻稿件二十篇。"
+# One area in two sentences (invented).
+THEORY_TWICE = "青禾镇党委中心组全年集中学习十二次，围绕党的创新理论开展专题研讨。班子成员撰写学习心得，交流理论学习体会。"
+LABEL2 = {"label2_threshold": 0.05, "label2_share": 0.25, "label2_confidence": 0.6}  # the defaults
 
 
 @pytest.fixture(scope="module")
@@ -46,55 +49,70 @@ def test_a_paragraph_of_two_areas_gets_the_second_as_label2(tiny):
 
     model, _ = tiny
     report = label_report(model, f"{THEORY}\n{MIXED}\n{MEDIA}\n")
-    mixed = report.paragraphs[1]
-    assert (mixed.label, mixed.label2) == ("theory", "media")
+    assert (report.paragraphs[1].label, report.paragraphs[1].label2) == ("theory", "media")
+    assert [p.label2 for p in report.paragraphs] == [None, "media", None]
     for p in report.paragraphs:  # a second label is never the first, nor the fallback label
         assert p.label2 not in (p.label, "other")
-        if p.label2 is None:  # no other area reaches the threshold
-            assert all(score < model.label2_threshold for label, score in p.scores.items()
-                       if label not in (p.label, "other"))
 
 
-def test_the_threshold_decides_and_a_model_without_it_uses_the_default(tiny):
-    from classifier.model import LABEL2_THRESHOLD
+def test_a_paragraph_of_one_area_in_several_sentences_gets_no_label2_even_without_the_gate(tiny):
     from classifier.report import label_report
 
     model, _ = tiny
-    strict = model.set_params(label2_threshold=0.99)
+    model.set_params(label2_threshold=0.0)  # every paragraph of two pieces or more is read piece by piece
     try:
-        assert label_report(strict, MIXED).paragraphs[0].label2 is None
+        paragraph = label_report(model, THEORY_TWICE).paragraphs[0]
+        assert paragraph.label == "theory" and paragraph.label2 is None
+        assert label_report(model, MIXED).paragraphs[0].label2 == "media"
     finally:
-        model.set_params(label2_threshold=LABEL2_THRESHOLD)
-    del model.__dict__["label2_threshold"]  # as an old pickled model loads: no such attribute
+        model.set_params(label2_threshold=LABEL2["label2_threshold"])
+
+
+@pytest.mark.parametrize("name, strict", [("label2_threshold", 0.99), ("label2_share", 0.99),
+                                          ("label2_confidence", 0.999)])
+def test_each_label2_parameter_decides_and_a_model_without_them_uses_the_defaults(tiny, name, strict):
+    from classifier.report import label_report
+
+    model, _ = tiny
+    model.set_params(**{name: strict})
+    try:
+        assert label_report(model, MIXED).paragraphs[0].label2 is None
+    finally:
+        model.set_params(**{name: LABEL2[name]})
+    for old in LABEL2:  # as an old pickled model loads: no such attributes
+        del model.__dict__[old]
     try:
         assert label_report(model, MIXED).paragraphs[0].label2 == "media"
     finally:
-        model.label2_threshold = LABEL2_THRESHOLD
+        model.__dict__.update(LABEL2)
 
 
-def test_label2_threshold_round_trips_through_a_model_file_and_old_files_get_the_default(tiny, tmp_path):
+def test_label2_parameters_round_trip_through_a_model_file_and_old_files_get_the_defaults(tiny, tmp_path):
     import zipfile
 
     from classifier import persist
-    from classifier.model import LABEL2_THRESHOLD
 
     model, path = tiny
-    model.set_params(label2_threshold=0.2)
+    own = {"label2_threshold": 0.2, "label2_share": 0.4, "label2_confidence": 0.7}
+    model.set_params(**own)
     try:
         persist.save_model(model, str(tmp_path / "own.model"), {})
     finally:
-        model.set_params(label2_threshold=LABEL2_THRESHOLD)
-    assert persist.load_model(str(tmp_path / "own.model")).label2_threshold == 0.2
-    # A file saved before the parameter existed: model.json without it.
+        model.set_params(**LABEL2)
+    loaded = persist.load_model(str(tmp_path / "own.model"))
+    assert {name: getattr(loaded, name) for name in own} == own
+    # A file saved before the parameters existed: model.json without them.
     with zipfile.ZipFile(path) as archive:
         members = {info.filename: archive.read(info) for info in archive.infolist()}
     document = json.loads(members["model.json"])
-    del document["classifier"]["params"]["label2_threshold"]
+    for name in LABEL2:
+        del document["classifier"]["params"][name]
     members["model.json"] = json.dumps(document).encode("utf-8")
     with zipfile.ZipFile(tmp_path / "old.model", "w") as archive:
         for name, data in members.items():
             archive.writestr(name, data)
-    assert persist.load_model(str(tmp_path / "old.model")).label2_threshold == LABEL2_THRESHOLD
+    old = persist.load_model(str(tmp_path / "old.model"))
+    assert {name: getattr(old, name) for name in LABEL2} == LABEL2
 
 
 def test_label2_in_every_output_after_the_fields_that_were_there(cli, tiny, mixed_report, tmp_path):
