@@ -36,7 +36,8 @@ def test_csv_opens_with_chinese_intact_a_row_a_paragraph(tmp_path):
     assert sum(1 for row in rows if row[:2] == ["file", "index"]) == 1  # one header for many files
     expected = _jsonl(*PATHS)
     assert len(body) == len(expected)
-    labels = [h[len("score_"):] for h in header[8:]]
+    labels = [h[len("score_"):] for h in header if h.startswith("score_")]
+    assert header == header[:8] + [f"score_{label}" for label in labels] + ["label2"]
     for row, want in zip(body, expected):
         record = dict(zip(header, row))
         assert record["file"] == want["file"] and int(record["index"]) == want["index"]
@@ -46,6 +47,7 @@ def test_csv_opens_with_chinese_intact_a_row_a_paragraph(tmp_path):
         assert float(record["confidence"]) == round(want["confidence"], 4)
         assert {label: float(record[f"score_{label}"]) for label in labels} == \
             {label: round(v, 4) for label, v in want["scores"].items()}
+        assert record["label2"] == (want["label2"] or "")
     texts = {n: doc_text(n) for n in NAMES}
     for record in (dict(zip(header, row)) for row in body):
         text = texts[os.path.basename(record["file"])[:-4]]
