@@ -42,8 +42,10 @@ def atomic_writer(path: str, force: bool = False, binary: bool = False, encoding
     ``force`` the publishing fails if ``path`` has come to exist meanwhile; with it, the replaced
     file's mode is kept."""
     check_writable(path, force)
+    folder, name = os.path.split(os.path.abspath(path))
+    _remove_stale_temporaries(folder, name)
     try:
-        handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(os.path.abspath(path)))
+        handle, temporary = tempfile.mkstemp(prefix=f".tmp-{name}-{os.getpid()}-", dir=folder)
     except OSError as err:
         raise InputError(path, f"cannot be written ({err.strerror or err})") from None
     # Everything after mkstemp sits in the try, so any exception (SIGTERM's too, raised by the
@@ -63,6 +65,32 @@ def atomic_writer(path: str, force: bool = False, binary: bool = False, encoding
         if isinstance(err, OSError) and err.filename in (None, temporary, path):
             raise InputError(path, f"cannot be written ({err.strerror or err})") from None
         raise
+
+
+def _remove_stale_temporaries(folder: str, name: str) -> None:
+    """Remove the temporary files of ``name`` that a killed run left (SIGKILL, a power cut): ours
+    are ``.tmp-<name>-<pid>-<random>``, and one whose process is gone is no one's."""
+    prefix = f".tmp-{name}-"
+    try:
+        entries = [entry for entry in os.listdir(folder) if entry.startswith(prefix)]
+    except OSError:
+        return
+    for entry in entries:
+        pid = entry[len(prefix):].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(folder, entry))
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process ``pid`` exists (one of another user counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _publish(temporary: str, path: str, force: bool) -> None:

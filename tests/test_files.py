@@ -149,3 +149,25 @@ def test_an_unwritable_folder_is_a_one_line_error(tmp_path, monkeypatch):
             monkeypatch.setattr(files.os, "open", no_create)  # after the temporary file is made
     assert str(caught.value) == f"{tmp_path / 'out.txt'}: cannot be written (Permission denied)"
     assert os.listdir(tmp_path) == []
+
+
+def test_temporary_files_a_killed_run_left_are_removed_and_live_ones_kept(tmp_path):
+    """A run killed with SIGKILL cannot remove its temporary file: the next write of the same
+    output removes it, when the process that made it is gone, and leaves a running one's alone."""
+    import subprocess
+    import sys
+
+    from classifier.files import atomic_writer
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    stale = tmp_path / f".tmp-out.jsonl-{gone.pid}-abc123"
+    live = tmp_path / f".tmp-out.jsonl-{os.getpid()}-def456"
+    other = tmp_path / f".tmp-other.jsonl-{gone.pid}-abc123"
+    for leftover in (stale, live, other):
+        leftover.write_text("half", encoding="utf-8")
+    with atomic_writer(str(tmp_path / "out.jsonl")) as out:
+        out.write("{}\n")
+    assert not stale.exists()
+    assert live.exists() and other.exists()
+    assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == "{}\n"
