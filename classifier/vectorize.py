@@ -276,6 +276,27 @@ class ParagraphVectorizer(DefaultsForNewParams, TransformerMixin, BaseEstimator)
         blocks.extend(self._cue_blocks(texts, headings))
         return sparse.hstack(blocks, format="csr")
 
+    def without_heading(self, features):
+        """Rows of ``features`` (this vectorizer's) as :meth:`transform` gives them with no heading:
+        the columns that come from the heading (its words, its cue terms) taken out."""
+        check_is_fitted(self, "words_")
+        start = len(self.words_.vocabulary_) + (len(self.chars_.vocabulary_) if self.char_ngram_range else 0)
+        spans = []
+        if self.heading_weight:
+            spans.append((start, start + len(self.heading_words_.vocabulary_)))
+        if self.cue_weight:
+            spans.append((features.shape[1] - len(cues()), features.shape[1]))
+        features = sparse.csr_matrix(features)
+        if not spans:
+            return features
+        keep = np.ones(len(features.indices), dtype=bool)
+        for low, high in spans:
+            keep &= (features.indices < low) | (features.indices >= high)
+        rows = np.repeat(np.arange(features.shape[0]), np.diff(features.indptr))
+        indptr = np.zeros_like(features.indptr)
+        np.cumsum(np.bincount(rows[keep], minlength=features.shape[0]), out=indptr[1:])
+        return sparse.csr_matrix((features.data[keep], features.indices[keep], indptr), shape=features.shape)
+
     def feature_names(self):
         """Readable names of the columns: ``w:词``, ``c:字符``, ``h:标题词``."""
         check_is_fitted(self, "words_")
