@@ -41,9 +41,16 @@ def cached_model(model=None):
 def empty_result(id_dtype="object"):
     """The result of no reports: the columns of :func:`label_frame` with their types (Dask's ``meta``)."""
     pandas = need("pandas", "parquet", "classifier.label_frame")
-    types = {"doc": id_dtype, "index": "int64", "start": "int64", "end": "int64", "text": "object",
-             "heading": "object", "label": "object", "label2": "object", "confidence": "float64"}
-    return pandas.DataFrame({name: pandas.Series([], dtype=types[name]) for name in COLUMNS})
+    return pandas.DataFrame({name: pandas.Series([], dtype=dtype) for name, dtype in _types(id_dtype).items()})
+
+
+def _types(id_dtype) -> dict:
+    """Column types of the result: text as pandas strings (missing: <NA>), so that Parquet writers
+    (Dask's to_parquet among them) know the columns' types even from an empty frame."""
+    text = "string"
+    return {"doc": text if str(id_dtype) in ("object", "str") else id_dtype, "index": "int64",
+            "start": "int64", "end": "int64", "text": text, "heading": text, "label": text,
+            "label2": text, "confidence": "float64"}
 
 
 def label_frame(frame, text: str = "text", id: str = "doc", model=None):
@@ -73,5 +80,4 @@ def label_frame(frame, text: str = "text", id: str = "doc", model=None):
     if not columns["doc"]:
         return empty_result(frame[id].dtype)
     result = pandas.DataFrame(columns, columns=list(COLUMNS))
-    return result.astype({"doc": frame[id].dtype, "index": "int64", "start": "int64", "end": "int64",
-                          "confidence": "float64"})
+    return result.astype(_types(frame[id].dtype))

@@ -28,7 +28,8 @@ def test_a_local_cluster_labels_the_shared_documents_as_predict_does(cli):
     fields = ["index", "start", "end", "text", "heading", "label", "label2", "confidence"]
 
     def plain(value):
-        return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+        return None if value is None or repr(value) == "<NA>" or (isinstance(value, float) and math.isnan(value)) \
+            else value
 
     got = [[str(row["doc"])] + [plain(row[k]) for k in fields] for row in labelled.to_dict("records")]
     want = [[row["file"]] + [row[k] for k in fields] for row in expected]

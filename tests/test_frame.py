@@ -20,7 +20,7 @@ def jsonl_rows(cli, paths):
 
 def plain(value):
     """A value read back from pandas as JSON has it: NaN/None → None, numpy numbers → Python."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or repr(value) == "<NA>" or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
