@@ -11,7 +11,7 @@ import numpy as np
 
 from .blank import SPACE
 
-__all__ = ["report_proba", "section_leans", "title_theme", "sections"]
+__all__ = ["report_proba", "heading_proba", "section_leans", "title_theme", "sections"]
 
 
 def report_proba(model, texts, features, headings, themes, reports):
@@ -34,7 +34,8 @@ def report_proba(model, texts, features, headings, themes, reports):
     if model.heading_context_weight and headings is not None:
         unique = sorted({h for h in headings if h})
         if unique:
-            heading_log = dict(zip(unique, np.log(np.clip(model.predict_proba(unique), 1e-9, None))))
+            heading_log = dict(zip(unique, np.log(np.clip(heading_proba(model, unique, texts, features),
+                                                          1e-9, None))))
             for position, heading in enumerate(headings):
                 if heading:
                     combined[position] += model.heading_context_weight * heading_log[heading]
@@ -51,6 +52,25 @@ def report_proba(model, texts, features, headings, themes, reports):
     combined -= combined.max(axis=1, keepdims=True)
     probabilities = np.exp(combined)
     return probabilities / probabilities.sum(axis=1, keepdims=True), leans
+
+
+def heading_proba(model, headings, texts, features):
+    """``model.predict_proba(headings)``, reusing the row of ``features`` of a paragraph whose text
+    is the heading (most headings are paragraphs of the same chunk), without its own heading's
+    columns; only headings no paragraph spells out are featurised again."""
+    first = {}
+    for position, text in enumerate(texts):
+        first.setdefault(text, position)
+    found = np.array([heading in first for heading in headings], dtype=bool)
+    if not found.any():
+        return model.predict_proba(headings)
+    rows = features[[first[heading] for heading in headings if heading in first]]
+    reused = model.linear_.predict_proba(model.vectorizer_.without_heading(rows))
+    probabilities = np.empty((len(headings), reused.shape[1]), dtype=reused.dtype)  # float32 as predict_proba's
+    probabilities[found] = reused
+    if not found.all():
+        probabilities[~found] = model.predict_proba([h for h, f in zip(headings, found) if not f])
+    return probabilities
 
 
 def section_leans(model, texts, own, headings, reports) -> dict:

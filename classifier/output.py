@@ -134,9 +134,9 @@ def write_train(report, out, doc: str) -> None:
         out.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-FORMATS = ("table", "jsonl", "csv", "html", "train")
+FORMATS = ("table", "jsonl", "csv", "html", "train", "parquet")
 # What an --out file's name says it holds; any other name (.txt, none) gets the table unless told.
-SUFFIX_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".html": "html", ".htm": "html"}
+SUFFIX_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".html": "html", ".htm": "html", ".parquet": "parquet"}
 
 
 def output_format(given: str | None, out: str | None) -> str:
@@ -150,3 +150,34 @@ def output_format(given: str | None, out: str | None) -> str:
         raise InputError(out, f"a {suffix} file cannot hold --format {given}: "
                               f"name it otherwise or leave out --format")
     return given or named or "table"
+
+
+def parquet_schema(labels, explain: bool = False):
+    """The columns of :func:`write_parquet`: the JSON lines' fields in their order, ``scores`` a
+    struct of one number a label, ``explanation`` JSON text (as in the CSV)."""
+    import pyarrow
+
+    fields = [("file", pyarrow.string()), ("index", pyarrow.int64()), ("start", pyarrow.int64()),
+              ("end", pyarrow.int64()), ("text", pyarrow.string()), ("heading", pyarrow.string()),
+              ("label", pyarrow.string()), ("confidence", pyarrow.float64()),
+              ("scores", pyarrow.struct([(label, pyarrow.float64()) for label in labels]))]
+    if explain:
+        fields.append(("explanation", pyarrow.string()))
+    return pyarrow.schema(fields + [("label2", pyarrow.string())])
+
+
+def write_parquet(reports, out, labels, explain: bool = False) -> None:
+    """Every paragraph of ``reports`` as one row of a Parquet file (binary stream ``out``), with the
+    fields and values of :func:`write_jsonl`: for outputs too big to read back line by line."""
+    import pyarrow
+    import pyarrow.parquet
+
+    rows = []
+    for report in reports:
+        for p in report.paragraphs:
+            row = p.to_dict(report.name)
+            if explain:
+                row["explanation"] = json.dumps(row.get("explanation") or [], ensure_ascii=False)
+            rows.append(row)
+    table = pyarrow.Table.from_pylist(rows, schema=parquet_schema(labels, explain))
+    pyarrow.parquet.write_table(table, out)

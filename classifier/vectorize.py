@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import weakref
+from itertools import chain, repeat
 
 import numpy as np
 from scipy import sparse
@@ -15,6 +17,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
 from .blank import LINE_BREAK, LINE_BREAKS, SPACE
+from .grams import GramIndex, count_matrix
 from .resources import cue_index, cues
 from .tokenize import tokenize
 
@@ -49,13 +52,100 @@ def lead(text: str) -> str:
 def _cue_counts(texts):
     """Per text, log(1 + occurrences) of each area's cue terms: pooled evidence that generalises
     to reports whose exact words training never saw."""
-    index = cue_index()
     counts = np.zeros((len(texts), len(cues())), dtype=np.float32)
+    index, scanned = _cue_search()
+    if index is not None:
+        rows, columns = index.occurrences(texts)
+        np.add.at(counts, (rows, columns), 1)
+    by_char = cue_index()
     for row, text in enumerate(texts):
-        for char in index.keys() & set(text):
-            for term, column in index[char]:
-                counts[row, column] += text.count(term)
+        for char in scanned.keys() & set(text):
+            for term, column in by_char[char]:
+                if term in scanned[char]:
+                    counts[row, column] += text.count(term)
     return np.log1p(counts)
+
+
+_cue_cache = []
+
+
+def _cue_search():
+    """(GramIndex of the cue terms counted by occurrence, or None; {first character: the terms
+    counted with ``str.count``}).  The index finds overlapping occurrences, ``str.count`` does not:
+    they differ only for a term that can overlap itself (its start is also its end, as 哈哈 in
+    哈哈哈), and those few are counted as before.  Numbers rather than pyahocorasick or one
+    alternation pattern: no new dependency, and a pattern finds one term per position where the
+    counts need every term (文化 inside 文化建设)."""
+    if not _cue_cache:
+        overlapping = {term for terms in cues().values() for term in terms
+                       if any(term[:k] == term[-k:] for k in range(1, len(term)))}
+        grams = {}
+        for column, area in enumerate(sorted(cues())):
+            for term in cues()[area]:
+                if term not in overlapping:
+                    # a term listed under two areas counts in both: one column each, found twice
+                    grams.setdefault(term, []).append(column)
+        single = {term: columns[0] for term, columns in grams.items() if len(columns) == 1}
+        overlapping |= {term for term, columns in grams.items() if len(columns) > 1}
+        index = GramIndex(single) if single else None
+        if index is not None and not index.usable:
+            index, overlapping = None, {term for terms in cues().values() for term in terms}
+        scanned = {}
+        for term in overlapping:
+            scanned.setdefault(term[0], set()).add(term)
+        _cue_cache.append((index, scanned))
+    return _cue_cache[0]
+
+
+# A fitted TfidfVectorizer → (its vocabulary object, GramIndex of it), built on first transform.
+_char_indexes = weakref.WeakKeyDictionary()
+
+
+def _sklearn_counting(tfidf, analyzer) -> bool:
+    """Whether ``tfidf`` counts as this module's fast paths do: our analyser (or plain characters,
+    lower-cased, white-space runs made one space), counts not binary, the fitted idf step present."""
+    return (tfidf.analyzer == analyzer and not tfidf.binary and tfidf.input == "content"
+            and hasattr(tfidf, "_tfidf") and tfidf.vocabulary_ is not None
+            and (analyzer != "char" or (tfidf.preprocessor is None and tfidf.strip_accents is None)))
+
+
+_WHITE_SPACES = re.compile(r"\s\s+")  # scikit-learn's, which its character analyser applies first
+
+
+def char_tfidf(tfidf, texts):
+    """``tfidf.transform(texts)`` of a fitted character n-gram TfidfVectorizer, bit for bit: the
+    n-grams are looked up with :class:`grams.GramIndex`, then the fitted TF-IDF step weighs them."""
+    if not _sklearn_counting(tfidf, "char"):
+        return tfidf.transform(texts)
+    cached = _char_indexes.get(tfidf)
+    if cached is None or cached[0] is not tfidf.vocabulary_:
+        cached = (tfidf.vocabulary_, GramIndex(tfidf.vocabulary_))
+        _char_indexes[tfidf] = cached
+    index = cached[1]
+    if not index.usable:
+        return tfidf.transform(texts)
+    if tfidf.lowercase:
+        texts = [text.lower() for text in texts]
+    texts = [_WHITE_SPACES.sub(" ", text) for text in texts]
+    low, high = tfidf.ngram_range
+    rows, columns = index.occurrences(texts, lengths=set(range(low, high + 1)))
+    counts = count_matrix(rows, columns, (len(texts), len(tfidf.vocabulary_)), tfidf.dtype)
+    return tfidf._tfidf.transform(counts, copy=False)
+
+
+def word_tfidf(tfidf, documents):
+    """``tfidf.transform(documents)`` of a fitted TfidfVectorizer over lists of terms, bit for bit:
+    one dictionary lookup a term, then the fitted TF-IDF step."""
+    if not _sklearn_counting(tfidf, _identity):
+        return tfidf.transform(documents)
+    sizes = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
+    vocabulary = tfidf.vocabulary_
+    columns = np.fromiter(map(vocabulary.get, chain.from_iterable(documents), repeat(-1)),
+                          dtype=np.int64, count=int(sizes.sum()))
+    rows = np.repeat(np.arange(len(documents), dtype=np.int64), sizes)
+    known = columns >= 0
+    counts = count_matrix(rows[known], columns[known], (len(documents), len(vocabulary)), tfidf.dtype)
+    return tfidf._tfidf.transform(counts, copy=False)
 
 
 def _identity(tokens):
@@ -175,16 +265,37 @@ class ParagraphVectorizer(DefaultsForNewParams, TransformerMixin, BaseEstimator)
         texts = _texts(X)
         headings = list(headings) if headings is not None else [None] * len(texts)
         tokens = self._tokens()
-        blocks = [self.words_.transform(self._word_grams(texts, tokens))]
+        blocks = [word_tfidf(self.words_, self._word_grams(texts, tokens))]
         if self.char_ngram_range:
-            blocks.append(self.chars_.transform(texts))
+            blocks.append(char_tfidf(self.chars_, texts))
         if self.heading_weight:
             heading_tokens = [tokens(h) if h else [] for h in headings]
-            blocks.append(self.heading_words_.transform(heading_tokens) * self.heading_weight)
+            blocks.append(word_tfidf(self.heading_words_, heading_tokens) * self.heading_weight)
         if self.lead_weight:
-            blocks.append(self.lead_words_.transform([tokens(lead(t)) for t in texts]) * self.lead_weight)
+            blocks.append(word_tfidf(self.lead_words_, [tokens(lead(t)) for t in texts]) * self.lead_weight)
         blocks.extend(self._cue_blocks(texts, headings))
         return sparse.hstack(blocks, format="csr")
+
+    def without_heading(self, features):
+        """Rows of ``features`` (this vectorizer's) as :meth:`transform` gives them with no heading:
+        the columns that come from the heading (its words, its cue terms) taken out."""
+        check_is_fitted(self, "words_")
+        start = len(self.words_.vocabulary_) + (len(self.chars_.vocabulary_) if self.char_ngram_range else 0)
+        spans = []
+        if self.heading_weight:
+            spans.append((start, start + len(self.heading_words_.vocabulary_)))
+        if self.cue_weight:
+            spans.append((features.shape[1] - len(cues()), features.shape[1]))
+        features = sparse.csr_matrix(features)
+        if not spans:
+            return features
+        keep = np.ones(len(features.indices), dtype=bool)
+        for low, high in spans:
+            keep &= (features.indices < low) | (features.indices >= high)
+        rows = np.repeat(np.arange(features.shape[0]), np.diff(features.indptr))
+        indptr = np.zeros_like(features.indptr)
+        np.cumsum(np.bincount(rows[keep], minlength=features.shape[0]), out=indptr[1:])
+        return sparse.csr_matrix((features.data[keep], features.indices[keep], indptr), shape=features.shape)
 
     def feature_names(self):
         """Readable names of the columns: ``w:词``, ``c:字符``, ``h:标题词``."""

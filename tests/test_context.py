@@ -53,3 +53,41 @@ def test_the_section_lean_is_named_in_explanations(default_model):
     # Read one paragraph at a time (not in a report), no section counts.
     alone = model.explain([VAGUE], top=5)
     assert not any(name.startswith("section:") for name, _ in alone[0])
+
+
+def _report_with_headings():
+    texts = ["一、加强理论武装", "组织中心组专题学习十二次，开展理论宣讲。", "二、繁荣文艺创作",
+             "举办文艺演出，创作歌曲三首。", "二、繁荣文艺创作 ", "创建文明城市，志愿服务常态化。"]
+    headings = [None, "一、加强理论武装", "一、加强理论武装", "二、繁荣文艺创作", None, "三、文明创建"]
+    return texts, headings
+
+
+def test_heading_probabilities_reuse_paragraph_rows_and_equal_predict_proba(default_model, monkeypatch):
+    """A heading that is a paragraph of the chunk takes that paragraph's row (without its own
+    heading's columns); the probabilities are predict_proba's bit for bit, and only the heading
+    no paragraph spells out is featurised again."""
+    from classifier.context import heading_proba
+    from classifier.model import ParagraphClassifier
+
+    texts, headings = _report_with_headings()
+    unique = sorted({h for h in headings if h})
+    expected = default_model.predict_proba(unique)
+    features = default_model.transform(texts, headings=headings)
+    featurised = []
+    original = ParagraphClassifier.transform
+    monkeypatch.setattr(ParagraphClassifier, "transform",
+                        lambda self, X, **kw: featurised.extend(X) or original(self, X, **kw))
+    assert heading_proba(default_model, unique, texts, features).tobytes() == expected.tobytes()
+    assert featurised == ["三、文明创建"]
+
+
+def test_heading_probabilities_with_a_heading_block():
+    from classifier.context import heading_proba
+    from classifier.model import ParagraphClassifier
+
+    texts, headings = _report_with_headings()
+    model = ParagraphClassifier(heading_weight=1.0, min_df=1, max_iter=200).fit(
+        texts, ["t", "t", "a", "a", "a", "c"], headings=headings)
+    unique = sorted({h for h in headings if h})
+    features = model.transform(texts, headings=headings)
+    assert heading_proba(model, unique, texts, features).tobytes() == model.predict_proba(unique).tobytes()

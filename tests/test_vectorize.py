@@ -56,3 +56,91 @@ def test_headings_are_a_keyword_of_the_vectorizer():
     with pytest.raises(TypeError):
         vectorizer.transform(texts, headings)
     assert vectorizer.transform(texts, headings=headings).shape[0] == 2
+
+
+# ---------------------------------------------------------------- the fast TF-IDF blocks
+
+INVENTED = ["组织中心组理论学习，开展理论宣讲。", "", "Ａ", "  多个  空格\n\n换行\t\t制表 ", "ABC abc İstanbul ΣΑΣ",
+            "𠀀罕见字𠀁和表情😀", "文明文明文明实践实践", "一", "x" * 5 + "新时代文明实践中心" * 3]
+
+
+def _same_matrix(fast, slow):
+    """Exactly equal CSR matrices: shape, index arrays, and every value bit for bit."""
+    fast, slow = fast.tocsr(), slow.tocsr()
+    assert fast.shape == slow.shape
+    assert np.array_equal(fast.indptr, slow.indptr)
+    assert np.array_equal(fast.indices, slow.indices)
+    assert fast.data.dtype == slow.data.dtype
+    assert fast.data.tobytes() == slow.data.tobytes()
+
+
+def _blocks_equal(model, texts):
+    from classifier.tokenize import tokenize
+    from classifier.vectorize import _texts, _word_ngrams, char_tfidf, word_tfidf
+
+    vectorizer = model.vectorizer_
+    texts = _texts(texts)
+    _same_matrix(char_tfidf(vectorizer.chars_, texts), vectorizer.chars_.transform(texts))
+    grams = [_word_ngrams(tokenize(t), vectorizer.word_ngrams) for t in texts]
+    _same_matrix(word_tfidf(vectorizer.words_, grams), vectorizer.words_.transform(grams))
+
+
+def _cue_counts_by_term(texts):
+    """The counts as every term's ``str.count`` gives them (what _cue_counts did before)."""
+    cues = load_cues()
+    return np.log1p(np.array([[sum(t.count(term) for term in cues[area]) for area in sorted(cues)]
+                              for t in texts], dtype=np.float32).reshape(len(texts), len(cues)))
+
+
+def test_fast_blocks_equal_scikit_learns_on_invented_texts(default_model):
+    _blocks_equal(default_model, INVENTED)
+
+
+def test_fast_blocks_equal_scikit_learns_for_a_model_fitted_here():
+    from classifier.vectorize import ParagraphVectorizer
+
+    texts = ["组织理论学习", "开展理论宣讲 活动", "学习理论著作", "举办文艺演出", "开展文艺汇演", "举办文艺活动"]
+    vectorizer = ParagraphVectorizer(char_ngram_range=(2, 4), word_ngrams=3, min_df=1).fit(texts)
+    from types import SimpleNamespace
+
+    _blocks_equal(SimpleNamespace(vectorizer_=vectorizer), texts + INVENTED)
+
+
+def test_cue_counts_count_as_str_count_does_for_overlapping_terms(monkeypatch):
+    """A term whose end is its start (哈哈 in 哈哈哈: str.count finds one) and a term listed under
+    two areas both count as ``str.count`` counts them."""
+    from classifier import vectorize
+
+    terms = {"a": ["哈哈", "文化", "文化建设"], "b": ["文化", "阿巴阿"]}
+    monkeypatch.setattr(vectorize, "cues", lambda: terms)
+    monkeypatch.setattr(vectorize, "cue_index", lambda: _index(terms))
+    monkeypatch.setattr(vectorize, "_cue_cache", [])
+    texts = ["哈哈哈", "文化建设文化", "阿巴阿巴阿", "", "哈哈哈哈"]
+    expected = np.log1p(np.array([[sum(t.count(term) for term in terms[area]) for area in sorted(terms)]
+                                  for t in texts], dtype=np.float32))
+    assert np.array_equal(vectorize._cue_counts(texts), expected)
+    assert expected[0, 0] == np.log1p(np.float32(1))  # one 哈哈 in 哈哈哈, as str.count says
+
+
+def _index(terms):
+    index = {}
+    for column, area in enumerate(sorted(terms)):
+        for term in terms[area]:
+            index.setdefault(term[0], []).append((term, column))
+    return index
+
+
+def test_cue_counts_on_invented_texts():
+    assert np.array_equal(_cue_counts(INVENTED), _cue_counts_by_term(INVENTED))
+
+
+@pytest.mark.slow
+def test_fast_blocks_and_cues_equal_the_old_ones_on_every_shared_paragraph(default_model, corpus_rows):
+    from classifier.vectorize import lead
+
+    texts = [row["text"] for row in corpus_rows]
+    for start in range(0, len(texts), 2000):
+        _blocks_equal(default_model, texts[start:start + 2000])
+    unwrapped = [unwrap(t) for t in texts]
+    for group in (unwrapped, [lead(t) for t in unwrapped]):
+        assert np.array_equal(_cue_counts(group), _cue_counts_by_term(group))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 
@@ -132,6 +133,15 @@ def run(args) -> int:
     width = 0 if args.full else TEXT_COLUMNS if args.width is None else args.width
     if chosen == "html" and not args.out:
         raise InputError("--out", "the html format writes a page: name it with --out report.html")
+    if chosen == "parquet":
+        if not args.out:
+            raise InputError("--format parquet", "writes a file: name it with --out labels.parquet")
+        from ..frame import need
+
+        try:
+            need("pyarrow.parquet", "parquet", "writing Parquet")
+        except ImportError as missing:
+            raise InputError(args.out, str(missing)) from None
     if args.out:
         _check_out(args)
     elif getattr(sys.stdout, "closed", False):  # said now, not after the labelling
@@ -155,7 +165,15 @@ def run(args) -> int:
 
         review = least_sure(reports, args.review)
     docs = train_docs(reports) if chosen == "train" else None
-    with output(args.out, args.force, "utf-8-sig" if chosen == "csv" else "utf-8") as out:
+    if chosen == "parquet":
+        from ..files import atomic_writer
+        from ..output import write_parquet
+
+        with atomic_writer(args.out, args.force, binary=True) as out:
+            write_parquet(reports, out, reports[0].labels if reports else tuple(map(str, model.classes_)),
+                          explain=bool(args.explain))
+    with output(args.out, args.force, "utf-8-sig" if chosen == "csv" else "utf-8") if chosen != "parquet" \
+            else contextlib.nullcontext() as out:
         if chosen == "html":
             from ..html_report import write_html
 
