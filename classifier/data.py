@@ -120,6 +120,8 @@ def read_labelled(path: str, labels=None) -> LabelledData:
     for number, row in rows:
         paragraph = row.get("text")
         label = row.get("label")
+        if paragraph is not None and not isinstance(paragraph, str):
+            raise InputError(path, f"line {number}: 'text' must be a string, not {json.dumps(paragraph)[:40]}")
         if not isinstance(paragraph, str) or not paragraph.strip():
             raise InputError(path, f"line {number}: missing or empty 'text'")
         if isinstance(label, (int, float)) and not isinstance(label, bool):

@@ -116,15 +116,16 @@ def fit_and_read(make_model, train_data: LabelledData, test_data: LabelledData, 
 
 
 def segment_docs(docs_dir, docs, join_wrapped=True) -> dict:
-    """{doc: its paragraphs as ``predict`` cuts them} for the documents ``docs_dir/<doc>.txt`` (or
-    ``.docx``), read as ``predict`` reads a report: any supported encoding, errors named by file."""
+    """{doc: its paragraphs as ``predict`` cuts them} for the documents ``docs_dir/<doc>`` (a file of
+    that very name, as ``predict --format train`` may name it, else ``<doc>.txt``, ``.docx``, …),
+    read as ``predict`` reads a report: any supported format and encoding, errors named by file."""
+    from .read import SUPPORTED_SUFFIXES
     from .segment import segment
 
     found = {}
     for doc in docs:
-        path = os.path.join(docs_dir, f"{doc}.txt")
-        if not os.path.exists(path) and os.path.exists(os.path.join(docs_dir, f"{doc}.docx")):
-            path = os.path.join(docs_dir, f"{doc}.docx")
+        spellings = [os.path.join(docs_dir, doc + suffix) for suffix in ("",) + SUPPORTED_SUFFIXES]
+        path = next((p for p in spellings if os.path.isfile(p)), spellings[1])
         document = read_document(path)
         found[doc] = segment(document.text, document.headings, join_wrapped=join_wrapped)
     return found

@@ -11,7 +11,7 @@ import html
 import os
 import zlib
 
-from .labels import CHINESE_NAMES, DEFAULT_LABELS, display_name
+from .labels import CHINESE_NAMES, display_name, in_guide_order
 from .segment import heading_level
 
 # The page's <meta name="generator">, by which read.py knows a page of labels given back as a report.
@@ -121,15 +121,8 @@ footer { color: #6e7781; font-size: 13px; text-align: center; }
 """
 
 
-def _ordered(labels) -> list:
-    """The default areas in the order of the README (other last), then a user's own labels."""
-    labels = list(dict.fromkeys(labels))
-    return ([label for label in DEFAULT_LABELS if label in labels]
-            + [label for label in labels if label not in DEFAULT_LABELS])
-
-
 def _label_names(reports) -> list:
-    return _ordered(label for report in reports for label in report.labels)
+    return in_guide_order(label for report in reports for label in report.labels)
 
 
 def _legend(labels) -> str:
@@ -140,7 +133,7 @@ def _legend(labels) -> str:
 
 def _bar_chart(report) -> str:
     """Horizontal bars: the share of the report's characters each area takes."""
-    labels = _ordered(report.labels)
+    labels = in_guide_order(report.labels)
     row, label_width, bar_width, top = 30, 150, 300, 6
     width, height = label_width + bar_width + 150, top * 2 + row * len(labels)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
@@ -172,7 +165,7 @@ def _stacked_bar(report, width=180, height=14) -> str:
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}" role="img" aria-label="composition">']
     x = 0.0
-    for label in _ordered(report.labels):
+    for label in in_guide_order(report.labels):
         length = width * report.summary[label]["share"]
         if length > 0:
             parts.append(f'<rect x="{x:.2f}" y="0" width="{length:.2f}" height="{height}" fill="{label_colour(label)}">'

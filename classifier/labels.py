@@ -16,3 +16,10 @@ def display_name(label: str) -> str:
     """``theory`` → ``theory 理论学习``; a user's own label is shown as it is."""
     name = CHINESE_NAMES.get(label)
     return f"{label} {name}" if name else label
+
+
+def in_guide_order(labels) -> list:
+    """The default areas in the guide's order (other last), then a user's own labels as given."""
+    labels = list(dict.fromkeys(labels))
+    return ([label for label in DEFAULT_LABELS if label in labels]
+            + [label for label in labels if label not in DEFAULT_LABELS])

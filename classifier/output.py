@@ -6,7 +6,7 @@ import json
 import os
 
 from .errors import InputError
-from .labels import display_name
+from .labels import display_name, in_guide_order
 from .segment import display_width
 from .tables import fit_width as _fit
 
@@ -56,7 +56,7 @@ def write_summary_table(report, out, label_columns: int | None = None) -> None:
     if label_columns is None:
         label_columns = max(display_width(display_name(label)) for label in report.labels) + 2
     out.write("share of the report by area:\n")
-    for label in report.labels:
+    for label in in_guide_order(report.labels):
         entry = report.summary[label]
         bar = "█" * round(entry["share"] * 30)
         out.write(f"  {_fit(display_name(label), label_columns)}{entry['share'] * 100:5.1f}%  "
@@ -76,7 +76,9 @@ def write_jsonl(report, out) -> None:
 
 def explanation_text(explanation) -> str:
     """The terms that decided a label, for a person: ``w:学习 +0.41, c:宣讲 +0.21``."""
-    return ", ".join(f"{name} {weight:+.2f}" for name, weight in explanation)
+    # A character term may be white space: shown as ␠ so that the term can be seen.
+    return ", ".join(f"{name.replace(' ', '␠').replace(chr(0x3000), '␣')} {weight:+.2f}"
+                     for name, weight in explanation)
 
 
 CSV_FIELDS = ("file", "index", "start", "end", "label", "confidence", "heading", "text")
@@ -117,12 +119,18 @@ def write_csv(report, out, header: bool, explain: bool = False) -> None:
 
 
 def train_docs(reports) -> list:
-    """Each report's ``doc`` in --format train: its file name without the extension, or its path
-    without it where two reports of the batch share a file name (``doc`` keeps reports apart)."""
+    """Each report's ``doc`` in --format train, unique in the batch: its file name without the
+    extension; with it where two files differ only by extension (a.txt, a.pdf); the whole path
+    where two folders hold the same name (``doc`` keeps reports apart)."""
     def bare(name):
         return os.path.splitext(name)[0].strip("<>")  # <stdin> → stdin
-    short = [bare(os.path.basename(report.name)) for report in reports]
-    return [bare(report.name) if short.count(doc) > 1 else doc for report, doc in zip(reports, short)]
+
+    names = [report.name.strip("<>") for report in reports]
+    for spell in (lambda n: bare(os.path.basename(n)), os.path.basename, lambda n: n):
+        docs = [spell(name) for name in names]
+        if len(set(docs)) == len(docs):
+            return docs
+    return docs
 
 
 def write_train(report, out, doc: str) -> None:
@@ -139,10 +147,17 @@ FORMATS = ("table", "jsonl", "csv", "html", "train", "parquet")
 SUFFIX_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".html": "html", ".htm": "html", ".parquet": "parquet"}
 
 
+# Extensions of formats predict does not write: a table in such a file would not open as its name says.
+_OTHER_FORMATS = (".json", ".xlsx", ".xls", ".docx", ".doc", ".pdf", ".zip", ".odt", ".ods")
+
+
 def output_format(given: str | None, out: str | None) -> str:
     """The format to write: ``given`` (--format), else the one --out's extension names, else the table.
     A format that contradicts the extension is refused: the file would not open as its name says."""
     suffix = os.path.splitext(out)[1].lower() if out else ""
+    if suffix in _OTHER_FORMATS and not given:
+        raise InputError(out, f"predict does not write {suffix} files: name the output .csv (opens in "
+                              f"Excel), .jsonl, .html, .parquet or .txt (the table)")
     named = SUFFIX_FORMATS.get(suffix)
     if given == "train" and named == "jsonl":  # training data is JSON Lines too
         named = "train"

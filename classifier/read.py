@@ -7,6 +7,7 @@ from __future__ import annotations
 import codecs
 import io
 import os
+import re
 import shutil
 import stat
 import sys
@@ -186,6 +187,8 @@ def read_document(path: str, max_bytes: int | None = None) -> Document:
             return _docx_document("<stdin>", io.BytesIO(data), limit)
         if data.startswith(b"%PDF-"):
             return _pdf_document("<stdin>", io.BytesIO(data))
+        if _is_webpage(data):
+            return _webpage_document("<stdin>", data)
         return _text_document("<stdin>", data)
     if os.path.isdir(path):
         raise InputError(path, "is a directory")
@@ -198,6 +201,14 @@ def read_document(path: str, max_bytes: int | None = None) -> Document:
             raise InputError(path, "no such file")
         return _office_document(path)
     return document_from_bytes(path, _read_bytes(path, limit), limit)
+
+
+_PAGE_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.I | re.S)
+
+
+def _is_webpage(data: bytes) -> bool:
+    """Whether ``data`` (standard input, which has no name to tell it by) is a saved web page."""
+    return _PAGE_START.match(data[:4096]) is not None
 
 
 def _is_docx(data: bytes) -> bool:

@@ -9,6 +9,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from .blank import SPACE
+from .labels import in_guide_order
 from .mixed import secondary_labels
 from .read import Document
 from .script import to_simplified
@@ -68,8 +69,9 @@ class LabelledReport:
 
     @property
     def untouched(self) -> list:
-        """Areas (all labels but :attr:`fallback_label`) that no paragraph of the report is about."""
-        return [label for label in self.labels
+        """Areas (all labels but :attr:`fallback_label`) that no paragraph of the report is about,
+        in the guide's order."""
+        return [label for label in in_guide_order(self.labels)
                 if label != self.fallback_label and self.summary[label]["paragraphs"] == 0]
 
 

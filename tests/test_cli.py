@@ -267,6 +267,24 @@ def test_usage_errors_exit_non_zero():
     assert run_cli("predict", EXAMPLE, "--format", "xml").returncode == 2
 
 
+@pytest.mark.parametrize("args", [["frobnicate"], ["train", "data.jsonl"], ["predict", "a.txt", "--width", "-3"],
+                                  ["predict", "a.txt", "--format", "xml"]])
+def test_usage_errors_are_one_line(args, capsys):
+    from classifier.cli import main
+
+    with pytest.raises(SystemExit) as stopped:
+        main(args)
+    err = capsys.readouterr().err
+    assert stopped.value.code == 2
+    assert len(err.strip().splitlines()) == 1 and "error:" in err and "--help" in err, err
+
+
+def test_white_space_terms_of_an_explanation_can_be_seen():
+    from classifier.output import explanation_text
+
+    assert explanation_text([("c: ", 0.39), ("w:学习", 0.2)]) == "c:␠ +0.39, w:学习 +0.20"
+
+
 SHORT_REPORT = "一、理论学习\n组织党委中心组专题学习。\n二、文明创建\n开展志愿服务活动。\n"
 
 

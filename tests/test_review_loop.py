@@ -216,8 +216,10 @@ def test_format_train_names_docs_by_file_and_keeps_same_names_apart(tmp_path):
         def __init__(self, name):
             self.name = name
 
-    names = train_docs([R("a/x.txt"), R("b/x.docx"), R("c/y.txt"), R("<stdin>")])
-    assert names == ["a/x", "b/x", "y", "stdin"]
+    assert train_docs([R("a/x.txt"), R("c/y.txt"), R("<stdin>")]) == ["x", "y", "stdin"]
+    # Names that differ only by extension keep it; the same name in two folders takes the path.
+    assert train_docs([R("a/x.txt"), R("a/x.pdf"), R("c/y.txt")]) == ["x.txt", "x.pdf", "y.txt"]
+    assert train_docs([R("a/x.txt"), R("b/x.txt")]) == ["a/x.txt", "b/x.txt"]
     assert output_format("train", "out.jsonl") == "train"
     with pytest.raises(InputError):
         output_format("train", "out.csv")
@@ -289,3 +291,36 @@ def test_summary_file_names_break_only_after_a_folder_separator():
                                                     '<span class="part">青禾镇总结_final.txt</span>')
     assert "table.summary td.name .part { white-space: nowrap; }" in _CSS
     assert "break-all" not in _CSS.split("table.summary td.name")[1].split("}")[0]
+
+
+def test_evaluate_finds_the_documents_format_train_names(tmp_path):
+    """A doc that keeps its extension (x.txt) is found as that file by evaluate --docs."""
+    from classifier.evaluate import segment_docs
+
+    (tmp_path / "x.txt").write_text("一、加强理论学习\n组织中心组学习。\n", encoding="utf-8")
+    (tmp_path / "y.txt").write_text("开展志愿服务。\n", encoding="utf-8")
+    found = segment_docs(str(tmp_path), ["x.txt", "y"])
+    assert [p.text for p in found["x.txt"]] == ["一、加强理论学习", "组织中心组学习。"]
+    assert [p.text for p in found["y"]] == ["开展志愿服务。"]
+
+
+def test_a_web_page_on_standard_input_is_read_as_a_page(monkeypatch):
+    import io
+    import sys
+
+    from classifier.read import read_document
+
+    page = "<!DOCTYPE html><html><head><script>var x = 1;</script></head><body><p>组织中心组学习。</p></body></html>"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(page.encode("utf-8"))))
+    document = read_document("-")
+    assert "组织中心组学习。" in document.text and "var x" not in document.text and "<p>" not in document.text
+
+
+def test_an_output_named_for_a_format_predict_does_not_write_is_refused():
+    from classifier.errors import InputError
+    from classifier.output import output_format
+
+    for name in ("out.xlsx", "out.json", "out.docx"):
+        with pytest.raises(InputError, match="does not write"):
+            output_format(None, name)
+    assert output_format(None, "out.txt") == "table"

@@ -534,3 +534,11 @@ def test_a_correction_whose_paragraph_number_is_not_a_whole_number_is_an_error(t
                    f'{{"doc": "a", "i": {index}, "label": "safety", "reason": "test"}}\n', encoding="utf-8")
     _one_line_error(cli("train", str(data), "--out", str(tmp_path / "m.model"), "--corrections", str(fix)),
                     str(fix), "line 2", f'"i" must be a paragraph number (0, 1, 2 ...), not {index}')
+
+
+def test_a_text_that_is_not_a_string_is_said_so(tmp_path, cli):
+    data = tmp_path / "numbers.jsonl"
+    data.write_text('{"text": "组织中心组学习。", "label": "theory"}\n{"text": 5, "label": "theory"}\n',
+                    encoding="utf-8")
+    result = cli("train", str(data), "--out", str(tmp_path / "m.model"))
+    assert result.returncode == 2 and "line 2: 'text' must be a string, not 5" in result.stderr

@@ -1,5 +1,6 @@
-"""Command line: ``python -m classifier predict|train|evaluate|info|labels``; one module a command, each a
-thin layer over the library, and here the parser and the mapping of errors to exit codes."""
+"""Command line: ``python -m classifier COMMAND`` (predict, train, evaluate, info, labels, serve);
+one module a command, each a thin layer over the library, and here the parser and the mapping of
+errors to exit codes."""
 from __future__ import annotations
 
 import argparse
@@ -19,11 +20,18 @@ COMMANDS = {"predict": predict, "train": train, "evaluate": evaluate, "info": in
             "serve": serve}
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, whose usage errors are one line, like every other error of the tool."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The parser of every command (cheap: the commands import the library only when they run)."""
     from .. import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=PROG, description="Label the paragraphs of Chinese propaganda work reports by work area.")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

@@ -38,7 +38,7 @@ def add_parser(subparsers) -> None:
     """The ``serve`` command's arguments."""
     serve = subparsers.add_parser(
         "serve", help="a web page to label reports in a browser",
-        description="Start a web page on this computer where reports (.txt, .docx) can be uploaded or "
+        description="Start a web page on this computer where reports (.txt, .docx, .pdf, .html, .doc, .wps) can be uploaded or "
                     "pasted and come back labelled, with CSV and JSON Lines to download. Open the "
                     "address it prints in a browser; Ctrl-C stops it.")
     serve.add_argument("--host", default="127.0.0.1",
