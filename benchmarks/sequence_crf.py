@@ -34,9 +34,8 @@ import numpy as np
 from cv_bench import SHARED, ROOT, read_corpus, write_table
 
 from classifier.context import sections
-from classifier.evaluate import _fold_splits, _pool, grouped, label_by_overlap, scores
+from classifier.evaluate import _fold_splits, _pool, grouped, label_by_overlap, scores, segment_docs
 from classifier.model import ParagraphClassifier
-from classifier.read import read_document
 from classifier.segment import ENUMERATOR, heading_level, is_report_title, segment
 from classifier.theme import report_title_areas, title_area
 
@@ -106,10 +105,7 @@ def parse_args(argv=None):
 
 def load(corpus, corrections):
     data, groups = grouped(read_corpus(corpus, corrections), False, "sequence CRF")
-    docs_dir = os.path.join(corpus, "docs")
-    paragraphs = {doc: segment(read_document(os.path.join(docs_dir, f"{doc}.txt")).text)
-                  for doc in sorted(set(data.docs))}
-    return data, groups, paragraphs
+    return data, groups, segment_docs(os.path.join(corpus, "docs"), sorted(set(data.docs)))
 
 
 def read_doc(model, paragraphs):

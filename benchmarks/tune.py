@@ -27,10 +27,8 @@ import numpy as np
 from cv_bench import SHARED, read_corpus, ROOT
 
 from classifier import context
-from classifier.evaluate import _fold_splits, _pool, calibration, grouped, label_by_overlap, scores
+from classifier.evaluate import _fold_splits, _pool, calibration, grouped, label_by_overlap, scores, segment_docs
 from classifier.model import ParagraphClassifier
-from classifier.read import read_document
-from classifier.segment import segment
 
 DECODE = {"neighbour_weight", "heading_context_weight", "section_weight", "section_threshold",
           "title_weight", "theme_weight", "temperature"}
@@ -143,24 +141,22 @@ def run(data, groups, doc_paragraphs, base, rows, folds, repeats, seed, log, oof
 
 def add_cues(path):
     """Add the cue terms of ``path`` to those of resources/cues.tsv for this process."""
-    import classifier.vectorize as vectorize
+    from classifier import resources, vectorize
 
-    cues = vectorize.load_cues()
+    cues = resources.cues()
     with open(path, encoding="utf-8") as handle:
         for line in handle:
             if line.strip() and not line.startswith("#"):
                 label, term = line.rstrip("\n").split("\t")
                 if term not in cues.setdefault(label, []):
                     cues[label].append(term)
-    vectorize._cues_by_first_char = None  # rebuilt from the extended terms
+    resources.cue_index.cache_clear()  # rebuilt from the extended terms
+    vectorize._cue_search.cache_clear()
 
 
 def load(corpus, corrections):
     data, groups = grouped(read_corpus(corpus, corrections), True, "tuning")
-    docs_dir = os.path.join(corpus, "docs")
-    doc_paragraphs = {doc: segment(read_document(os.path.join(docs_dir, f"{doc}.txt")).text)
-                      for doc in sorted(set(data.docs))}
-    return data, groups, doc_paragraphs
+    return data, groups, segment_docs(os.path.join(corpus, "docs"), sorted(set(data.docs)))
 
 
 def main(argv=None):

@@ -5,6 +5,7 @@ blocks side by side, so the linear model weighs each kind of evidence on its own
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 import weakref
@@ -66,9 +67,7 @@ def _cue_counts(texts):
     return np.log1p(counts)
 
 
-_cue_cache = []
-
-
+@functools.lru_cache(maxsize=None)
 def _cue_search():
     """(GramIndex of the cue terms counted by occurrence, or None; {first character: the terms
     counted with ``str.count``}).  The index finds overlapping occurrences, ``str.count`` does not:
@@ -76,25 +75,23 @@ def _cue_search():
     哈哈哈), and those few are counted as before.  Numbers rather than pyahocorasick or one
     alternation pattern: no new dependency, and a pattern finds one term per position where the
     counts need every term (文化 inside 文化建设)."""
-    if not _cue_cache:
-        overlapping = {term for terms in cues().values() for term in terms
-                       if any(term[:k] == term[-k:] for k in range(1, len(term)))}
-        grams = {}
-        for column, area in enumerate(sorted(cues())):
-            for term in cues()[area]:
-                if term not in overlapping:
-                    # a term listed under two areas counts in both: one column each, found twice
-                    grams.setdefault(term, []).append(column)
-        single = {term: columns[0] for term, columns in grams.items() if len(columns) == 1}
-        overlapping |= {term for term, columns in grams.items() if len(columns) > 1}
-        index = GramIndex(single) if single else None
-        if index is not None and not index.usable:
-            index, overlapping = None, {term for terms in cues().values() for term in terms}
-        scanned = {}
-        for term in overlapping:
-            scanned.setdefault(term[0], set()).add(term)
-        _cue_cache.append((index, scanned))
-    return _cue_cache[0]
+    overlapping = {term for terms in cues().values() for term in terms
+                   if any(term[:k] == term[-k:] for k in range(1, len(term)))}
+    grams = {}
+    for column, area in enumerate(sorted(cues())):
+        for term in cues()[area]:
+            if term not in overlapping:
+                # a term listed under two areas counts in both: one column each, found twice
+                grams.setdefault(term, []).append(column)
+    single = {term: columns[0] for term, columns in grams.items() if len(columns) == 1}
+    overlapping |= {term for term, columns in grams.items() if len(columns) > 1}
+    index = GramIndex(single) if single else None
+    if index is not None and not index.usable:
+        index, overlapping = None, {term for terms in cues().values() for term in terms}
+    scanned = {}
+    for term in overlapping:
+        scanned.setdefault(term[0], set()).add(term)
+    return index, scanned
 
 
 # A fitted TfidfVectorizer → (its vocabulary object, GramIndex of it), built on first transform.
