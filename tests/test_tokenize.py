@@ -1,5 +1,6 @@
 """The public tokenizer: jieba's cut with the domain dictionary, from a dictionary cache of our
 own, leaving jieba as it found it for other code; and start-up that loads nothing heavy."""
+import importlib.util
 import json
 import os
 import random
@@ -59,6 +60,7 @@ def test_loading_leaves_jiebas_force_split_words_alone_and_keeps_ours(tmp_path, 
     dictionary is built or read from the cache."""
     import jieba
 
+    from classifier import rjieba_path
     from classifier import tokenize as module
 
     text = "老郑挺忙"
@@ -72,8 +74,12 @@ def test_loading_leaves_jiebas_force_split_words_alone_and_keeps_ours(tmp_path, 
     for _ in ("built", "from the cache"):
         monkeypatch.setattr(module, "_tokenizer", None)
         monkeypatch.setattr(module, "_cut", None)
+        monkeypatch.setattr(module, "_loaded", None)
         assert module.tokenize(text) == ["老", "郑", "挺", "忙"]
         assert jieba.finalseg.Force_Split_Words == before
+        if importlib.util.find_spec("rjieba"):  # the rjieba cut cuts them too
+            fast = rjieba_path.load(*module._loaded, module._cut)
+            assert fast is not None and fast(text + "，" + text) == ["老", "郑", "挺", "忙"] * 2
     assert len(os.listdir(tmp_path / "cache")) == 1
 
 
@@ -130,3 +136,100 @@ def test_start_up_loads_nothing_heavy(code):
                             " if m in sys.modules))")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.fixture(scope="module")
+def cuts():
+    """(today's cut, the rjieba cut) over the same loaded dictionary."""
+    pytest.importorskip("rjieba")
+    from classifier import rjieba_path
+    from classifier import tokenize as module
+
+    module.tokenizer()
+    instance, jieba, force_split = module._loaded
+    today = module._cutter(instance, jieba, force_split)
+    fast = rjieba_path.load(instance, jieba, force_split, today)
+    assert fast is not None, "rjieba is installed but failed its check"
+    return instance, today, fast
+
+
+@pytest.mark.slow
+def test_the_rjieba_cut_is_todays_and_jiebas_on_every_shared_paragraph(cuts):
+    instance, today, fast = cuts
+    texts = [doc_text(n) for n in NAMES]
+    for text in texts + [line for text in texts for line in text.splitlines()]:
+        assert fast(text) == today(text) == _jieba_tokens(instance, text)
+
+
+def _random_texts(count, seed, pure_han=False):
+    with open(os.path.join(ROOT, "classifier", "resources", "userdict.txt"), encoding="utf-8") as handle:
+        domain = "".join(line.split(" ")[0] for line in handle)
+    # Common characters, the domain dictionary's, characters jieba's HMM has never seen, and the
+    # edges of jieba's Han range; then what rjieba must not be given.
+    han = "的一是在不了有和人这中大为上们个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方" + domain + "丂丄丅丆鿔鿕"
+    other = "abcXYZ0123456789.%％,，#&+-_ \t\r\n\u3000１２Ａ〇々①（）《》🙂\u3400\u9fd6"
+    rng = random.Random(seed)
+    alphabet = han if pure_han else han + other * 3
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(count)]
+
+
+def test_the_rjieba_cut_is_todays_and_jiebas_on_random_text(cuts):
+    instance, today, fast = cuts
+    for pure_han in (False, True):
+        for text in _random_texts(2000, 7, pure_han):
+            assert fast(text) == today(text) == _jieba_tokens(instance, text), text
+
+
+def test_han_characters_normalise_to_themselves():
+    """The rjieba cut appends its words as they are: no Han character is case, digit or punctuation."""
+    from classifier.tokenize import normalise
+
+    text = "".join(chr(c) for c in range(0x4E00, 0x9FD6))
+    assert all(normalise(char) == char for char in text)
+
+
+def _fresh_switch(monkeypatch, module, after=0):
+    module.tokenizer()
+    today = module._cut
+    monkeypatch.setattr(module, "_cut", today)
+    monkeypatch.setattr(module, "_fast_tried", False)
+    monkeypatch.setattr(module, "_seen", 0)
+    monkeypatch.setattr(module, "FAST_AFTER", after)
+    return today
+
+
+def test_a_batch_switches_to_the_rjieba_cut_and_one_report_does_not(monkeypatch, cuts):
+    from classifier import tokenize as module
+
+    today = _fresh_switch(monkeypatch, module, after=1000)
+    text = "我们认真学习贯彻新时代中国特色社会主义思想，理论学习中心组开展理论宣讲。"
+    expected = today(text)
+    assert module.tokenize(text) == expected and module._cut is today
+    while not module._fast_tried:
+        assert module.tokenize(text) == expected
+    assert module._seen > 1000 and module._cut is not today and module.tokenize(text) == expected
+
+
+def test_without_rjieba_todays_cut_stays(monkeypatch):
+    from classifier import tokenize as module
+
+    monkeypatch.setitem(sys.modules, "rjieba", None)  # makes ``import rjieba`` raise ImportError
+    today = _fresh_switch(monkeypatch, module)
+    assert module.tokenize("老郑挺忙，学习强国") == ["老", "郑挺忙", "学习强国"]
+    assert module._fast_tried and module._cut is today
+
+
+def test_an_rjieba_cut_that_fails_its_check_is_not_used(monkeypatch, cuts):
+    from classifier import rjieba_path
+    from classifier import tokenize as module
+
+    instance, jieba, force_split = module._loaded
+    assert rjieba_path.load(instance, jieba, force_split, lambda text: ["不同"]) is None
+    assert rjieba_path.load(instance, jieba, force_split, cuts[1]) is not None
+
+
+def test_one_report_does_not_load_rjieba():
+    result = _python("import sys\nfrom classifier.tokenize import tokenize\n"
+                     "tokenize('组织党委中心组专题学习' * 1000)\nprint('rjieba' in sys.modules)")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"

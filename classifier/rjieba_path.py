@@ -1,0 +1,124 @@
+"""Runs of Han characters cut by rjieba (jieba-rs) loaded with our dictionary: jieba's words, faster.
+
+jieba's accurate mode cuts each run of ``re_han_default`` on its own.  A run made only of Han
+characters (U+4E00–U+9FD5) is cut the same way by jieba-rs when its dictionary holds the same
+words with the same frequencies and the same total (the route sums ``log(freq) - log(total)``):
+jieba's ``total`` also counts the frequencies that later entries replaced, so the difference is
+added as one word no Han run can contain.  Runs with letters, digits or symbols keep today's cut
+(jieba-rs reads those and wider Han ranges differently).  :func:`load` builds the cutter and
+checks it against today's on fixed text; it returns None when rjieba is missing or differs.
+"""
+from __future__ import annotations
+
+import logging
+import re
+
+__all__ = ["load", "CHECK_TEXTS"]
+
+log = logging.getLogger(__name__)
+
+# jieba's Han range: a run of only these is jieba-rs's Han block and HMM block too.
+_PURE_HAN = re.compile("[\u4e00-\u9fd5]+")
+# A word no run of Han characters contains: it carries the frequency jieba's total has in excess.
+_TOTAL_PAD = "\x00total"
+
+# Our own short text for the check at load: dictionary words, the domain dictionary's words,
+# unknown names (the HMM), ties, rare characters, and the pieces rjieba must not see.
+CHECK_TEXTS = (
+    "我们认真学习贯彻新时代中国特色社会主义思想，理论学习中心组开展理论宣讲。",
+    "老郑挺忙，小明硕士毕业于中国科学院计算所，后在日本京都大学深造。",
+    "他来到了网易杭研大厦，结婚的和尚未结婚的都来了。",
+    "全年举办各类培训班12期，培训3,000余人次，覆盖率达95.5%，ABC项目、5G网络与IPv6。",
+    "鿕鿔鿓丂丄丅丆 丏丐丑专且丕世丗丘丙业丛东丝丞丟丠両丢丣两严並丧丨丩个丫丬中丮丯丰丱串丳临丵",
+    "学习强国平台上线以来，宣传部门、网信办和融媒体中心联合推出“学习强国”专栏。",
+    "ＡＢＣ１２３　全角字符和〇々①《》（）🙂以及㐀䶵等扩展区汉字。",
+    "",
+)
+
+
+def _dictionary(jieba_rs_class, freq, total):
+    """A jieba-rs tokenizer holding ``freq``'s words of positive frequency with jieba's ``total``.
+
+    Words of frequency 0 are left out: jieba's word graph skips them (a prefix or a force-split
+    word), and jieba-rs would take them at log(0)."""
+    rust = jieba_rs_class.empty()
+    add = rust.add_word
+    kept = 0
+    for word, frequency in freq.items():
+        if frequency:
+            add(word, frequency, None)
+            kept += frequency
+    if total < kept:
+        return None
+    if total > kept:
+        add(_TOTAL_PAD, total - kept, None)
+    return rust
+
+
+def _pure_han_cutter(rust, force_split, mixed_cut, split, normalise_char):
+    """text -> tokens: runs of only Han characters through ``rust``, other runs of ``split``'s
+    through ``mixed_cut`` (today's cut of one run), the rest a character at a time."""
+    cut = rust.cut
+    pure = _PURE_HAN.fullmatch
+
+    def tokens_of(text):
+        tokens = []
+        append, extend = tokens.append, tokens.extend
+        for number, piece in enumerate(split(text)):
+            if not piece:
+                continue
+            if not number & 1:
+                for char in piece:
+                    token = normalise_char(char)
+                    if token is not None:
+                        append(token)
+            elif pure(piece):
+                # Han words normalise to themselves (no letter case, no digit, no punctuation).
+                words = cut(piece, True)
+                if force_split.isdisjoint(words):
+                    extend(words)
+                else:  # jieba's HMM cuts these words into characters
+                    for word in words:
+                        if word in force_split:
+                            extend(word)
+                        else:
+                            append(word)
+            else:
+                extend(mixed_cut(piece))
+        return tokens
+
+    return tokens_of
+
+
+def load(instance, jieba, force_split, today):
+    """The faster cut (text -> tokens), or None when rjieba is missing or not exactly ``today``'s
+    on :data:`CHECK_TEXTS` (``today``: the cut it stands in for)."""
+    from . import jieba_mirror
+
+    if not jieba_mirror.mirrors(jieba):  # the words of other jieba versions are not checked here
+        return None
+    try:
+        from rjieba import Jieba
+    except ImportError:
+        log.debug("rjieba is not installed: tokenising with jieba's algorithm in Python")
+        return None
+    try:
+        rust = _dictionary(Jieba, instance.FREQ, instance.total)
+    except Exception as error:  # noqa: BLE001 - any failure of the extension means: not used
+        log.debug("rjieba could not load the dictionary (%s): not used", error)
+        return None
+    if rust is None:
+        log.debug("rjieba not used: the dictionary's total is below its words' frequencies")
+        return None
+    from .tokenize import normalise
+
+    cutter = _pure_han_cutter(rust, frozenset(force_split), today, jieba.re_han_default.split, normalise)
+    try:
+        differs = [text for text in CHECK_TEXTS if cutter(text) != today(text)]
+    except Exception as error:  # noqa: BLE001
+        log.debug("rjieba failed its check (%s): not used", error)
+        return None
+    if differs:
+        log.debug("rjieba not used: its words differ from jieba's on %r", differs[0])
+        return None
+    return cutter
