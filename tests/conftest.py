@@ -25,19 +25,14 @@ def run_cli(*args, stdin=None, cwd=None):
 
 @pytest.fixture
 def cli(capsys):
-    """Run ``classifier`` in this process (``main([...])``); return what ``run_cli`` returns:
-    ``returncode``, ``stdout`` and ``stderr``."""
+    """Run ``classifier`` in this process (:func:`in_process.run_main`); return what ``run_cli``
+    returns: ``returncode``, ``stdout`` and ``stderr``."""
     from types import SimpleNamespace
 
-    from classifier.cli import main
+    from in_process import run_main
 
     def run(*args):
-        capsys.readouterr()  # what came before is not this command's
-        try:
-            code = main([str(arg) for arg in args])
-        except SystemExit as exit:  # argparse's usage errors
-            code = exit.code
-        out, err = capsys.readouterr()
+        code, out, err = run_main(capsys, *args)
         return SimpleNamespace(returncode=code, stdout=out, stderr=err)
     return run
 
