@@ -25,7 +25,6 @@ import json
 import os
 import pickle
 import re
-import sys
 import tempfile
 import time
 
@@ -36,7 +35,7 @@ from cv_bench import SHARED, ROOT, read_corpus, write_table
 from classifier.context import sections
 from classifier.evaluate import _fold_splits, _pool, grouped, label_by_overlap, scores, segment_docs
 from classifier.model import ParagraphClassifier
-from classifier.segment import ENUMERATOR, heading_level, is_report_title, segment
+from classifier.segment import ENUMERATOR, heading_level, is_report_title
 from classifier.theme import report_title_areas, title_area
 
 FLOOR = np.log(1e-6)  # log-probabilities below this say nothing more

@@ -27,7 +27,7 @@ def _one_line(text: str) -> str:
 TEXT_COLUMNS = 60
 
 
-def _text_cell(text: str, text_columns: int) -> str:
+def text_cell(text: str, text_columns: int) -> str:
     """A paragraph on one line, cut to ``text_columns`` (0: whole)."""
     return _fit(_one_line(text), text_columns).rstrip() if text_columns else _one_line(text)
 
@@ -44,7 +44,7 @@ def write_table(report, out, text_columns: int = TEXT_COLUMNS) -> None:
     out.write(f"{'#':>4}  {_fit('label', label_columns)}{_fit('also', also_columns)}{'conf':>5}  text\n")
     for p in report.paragraphs:
         out.write(f"{p.index + 1:>4}  {_fit(display_name(p.label), label_columns)}"
-                  f"{_fit(p.label2 or '', also_columns)}{p.confidence:5.2f}  {_text_cell(p.text, text_columns)}\n")
+                  f"{_fit(p.label2 or '', also_columns)}{p.confidence:5.2f}  {text_cell(p.text, text_columns)}\n")
         if p.explanation:
             words = explanation_text(p.explanation)
             out.write(f"{'':>4}  {'':{label_columns + also_columns}}{'':5}  ↳ {words}\n")

@@ -4,12 +4,14 @@ from __future__ import annotations
 import json
 import re
 
+from .output import CSV_FIELDS
+
 __all__ = ["own_output_kind"]
 
 # output.write_table's first two lines: "== name: 9 paragraphs, 900 characters ==", "   #  label  conf  text".
 _TABLE = re.compile(r"== .+: \d+ paragraphs?, \d+ characters? ==\r?\n\s*#\s+label\s+(?:also\s+)?conf\s+text\s*(?:\r?\n|$)")
 _JSONL_FIELDS = {"file", "index", "start", "end", "text", "label", "confidence", "scores"}
-_CSV_HEADER = "file,index,start,end,label,confidence,heading,text"
+_CSV_HEADER = ",".join(CSV_FIELDS)
 
 
 def own_output_kind(text: str):

@@ -542,7 +542,7 @@ def _tfidf(block, idf):
 
 # ---------------------------------------------------------------- the card
 
-def model_info(path: str) -> dict:
+def model_info(path: str | None = None) -> dict:
     """The essentials of a model file's card, from model.json alone: no estimator is built."""
     path = _existing_model_path(path)
     document, _ = _read(path, with_arrays=False)

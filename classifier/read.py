@@ -117,18 +117,17 @@ def decode(data: bytes, source: str = "<bytes>", supported: str = _SUPPORTED) ->
     controls = sum(1 for b in head if b in _BINARY_CONTROLS)
     if controls > len(head) * 0.01:
         raise InputError(source, "is a binary file, not text; " + supported)
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as err:
+        position = err.start  # where UTF-8 fails, for the message if nothing else reads it
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError:
+        pass
     utf16 = _utf16_without_bom(data)  # a UTF-16 text all in Chinese may hold no NUL byte at all
     if utf16:
         return utf16
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        position = err.start
     raise InputError(source, f"is not UTF-8, UTF-16 or GB18030 text (undecodable byte at offset {position})")
 
 

@@ -6,6 +6,7 @@ against 0.44 is a toss-up, one at 0.45 against 0.10 is not, though both have the
 from __future__ import annotations
 
 from .labels import display_name
+from .output import text_cell
 from .segment import display_width
 from .tables import fit_width
 
@@ -40,8 +41,7 @@ def write_review(pairs, out, text_columns: int = 40) -> None:
     out.write(f"{fit_width('file', file_columns)}{'#':>4}  {fit_width('label', label_columns)}"
               f"{fit_width('or', runner_columns)}{'margin':>6}  text\n")
     for report, p in pairs:
-        text = " ".join(p.text.split())
-        text = fit_width(text, text_columns).rstrip() if text_columns else text
+        text = text_cell(p.text, text_columns)
         out.write(f"{_tail(report.name, file_columns - 2)}  {p.index + 1:>4}  "
                   f"{fit_width(display_name(p.label), label_columns)}{fit_width(_runner_up(p), runner_columns)}"
                   f"{margin(p):6.2f}  {text}\n")

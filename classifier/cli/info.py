@@ -14,7 +14,7 @@ def add_parser(subparsers) -> None:
 
 def run(args) -> int:
     """Print the model's essentials."""
-    from ..persist import default_model_path, format_model_info, model_info
+    from ..persist import format_model_info, model_info
 
-    print(format_model_info(model_info(args.model or default_model_path())))
+    print(format_model_info(model_info(args.model)))  # None: the shipped model, with its hint if missing
     return 0

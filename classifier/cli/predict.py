@@ -147,7 +147,7 @@ def run(args) -> int:
         _check_out(args)
     elif getattr(sys.stdout, "closed", False):  # said now, not after the labelling
         raise InputError("standard output", "is closed: redirect it to a file, or use --out FILE")
-    max_bytes(args.max_mb), max_paragraphs(args.max_paragraphs)  # a bad environment variable, before the work
+    byte_limit, paragraph_limit = max_bytes(args.max_mb), max_paragraphs(args.max_paragraphs)  # before the work
     model = load_model(args.model, trust_pickle=args.trust_pickle)
     skipped = 0
 
@@ -156,8 +156,7 @@ def run(args) -> int:
         skipped += not isinstance(error, OwnOutputError)  # leaving out our own output is no failure
         print(f"{PROG}: warning: {error}; skipped", file=sys.stderr)
 
-    documents = list(iter_documents(args.inputs, skip=skip, max_bytes=max_bytes(args.max_mb),
-                                    max_paragraphs=max_paragraphs(args.max_paragraphs)))
+    documents = list(iter_documents(args.inputs, skip=skip, max_bytes=byte_limit, max_paragraphs=paragraph_limit))
     progress = _progress(len(documents))
     reports = label_reports(model, documents, explain=args.explain, jobs=args.jobs, progress=progress)
     review = []
