@@ -12,9 +12,10 @@ jieba does them itself, with the same result (``tests/test_tokenize.py`` and
   the domain dictionary change, and the tool works (slower) where none can be written.
 * :func:`tokenize` cuts with :mod:`jieba_mirror`, jieba 0.42's accurate mode with HMM as one
   tight loop; any other jieba version uses ``Tokenizer.lcut``.
-* once a process has tokenised :data:`FAST_AFTER` characters (a batch, never one report), runs of
-  Han characters go through rjieba (jieba-rs) with the same dictionary when it is installed and
-  gives the same tokens on a fixed check (:mod:`rjieba_path`), about twice as fast again.
+* once a process has tokenised :data:`FAST_AFTER` characters (a batch, never one report), or at
+  once when a batch says it holds more (:func:`expect_files`), runs of Han characters go through
+  rjieba (jieba-rs) with the same dictionary when it is installed and gives the same tokens on a
+  fixed check (:mod:`rjieba_path`), about twice as fast again.
 
 The domain dictionary's force-split words (frequency 0) stay ours: jieba keeps such words in one
 process-wide set, which this module leaves as it found it.  Nothing is loaded at import: jieba and
@@ -35,7 +36,7 @@ import threading
 from .errors import InputError
 from .files import atomic_writer
 
-__all__ = ["tokenize", "tokenizer", "normalise", "cache_dir"]
+__all__ = ["tokenize", "tokenizer", "normalise", "cache_dir", "expect_characters", "expect_files"]
 
 USER_DICT = os.path.join(os.path.dirname(__file__), "resources", "userdict.txt")
 _CACHE_FORMAT = "classifier.jieba-prefix-dict/1"
@@ -248,6 +249,39 @@ def tokenize(text: str) -> list[str]:
         if _seen > FAST_AFTER:
             _try_fast()
     return _cut(text)
+
+
+def expect_characters(count: int) -> None:
+    """Say that ``count`` characters are about to be tokenised here or in workers forked after this:
+    above :data:`FAST_AFTER` the rjieba cut is tried now (it would be on the way anyway), so the
+    batch's first characters are cut fast too and forked workers do not each load it again."""
+    if count > FAST_AFTER and not _fast_tried:
+        tokenizer()
+        _try_fast()
+
+
+# Text files hold at least a character in so many bytes (UTF-8's Chinese characters; GB18030,
+# UTF-16 and ASCII hold more); Word, PDF and web files are not counted, their size says too little.
+_TEXT_BYTES_A_CHARACTER = 3
+
+
+def expect_files(paths) -> None:
+    """:func:`expect_characters` for the reports in ``paths`` (files or folders, as ``predict``
+    takes them): the least number of characters their ``.txt`` files' sizes allow."""
+    from .read import input_files
+
+    try:
+        files = input_files(paths)
+    except InputError:  # said when the files are read
+        return
+    least = 0
+    for path in files:
+        if path.lower().endswith(".txt"):
+            try:
+                least += os.path.getsize(path) // _TEXT_BYTES_A_CHARACTER
+            except OSError:
+                pass
+    expect_characters(least)
 
 
 def _try_fast():

@@ -233,3 +233,27 @@ def test_one_report_does_not_load_rjieba():
                      "tokenize('组织党委中心组专题学习' * 1000)\nprint('rjieba' in sys.modules)")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_a_batch_that_says_its_size_switches_at_once(monkeypatch, cuts, tmp_path):
+    from classifier import tokenize as module
+
+    today = _fresh_switch(monkeypatch, module, after=1000)
+    (tmp_path / "batch").mkdir()
+    (tmp_path / "batch" / "a.txt").write_text("学习" * 200, encoding="utf-8")  # 1 200 bytes: 400 at least
+    (tmp_path / "batch" / "b.docx").write_bytes(b"x" * 10_000)  # not counted: its size says little
+    module.expect_files([str(tmp_path / "batch"), str(tmp_path / "missing.txt")])
+    assert not module._fast_tried and module._cut is today
+    module.expect_characters(999)
+    assert not module._fast_tried
+    (tmp_path / "c.txt").write_text("学习" * 500, encoding="utf-8")  # 3 000 bytes: 1 000 at least
+    module.expect_files([str(tmp_path / "batch"), str(tmp_path / "c.txt")])
+    assert module._fast_tried and module._cut is not today and module._seen == 0
+
+
+def test_a_folder_without_reports_is_left_for_reading_to_report(monkeypatch, tmp_path):
+    from classifier import tokenize as module
+
+    today = _fresh_switch(monkeypatch, module, after=0)
+    module.expect_files([str(tmp_path)])
+    assert not module._fast_tried and module._cut is today

@@ -156,6 +156,9 @@ def run(args) -> int:
         skipped += not isinstance(error, OwnOutputError)  # leaving out our own output is no failure
         print(f"{PROG}: warning: {error}; skipped", file=sys.stderr)
 
+    from ..tokenize import expect_files
+
+    expect_files(args.inputs)  # a big batch loads the fast cut now, before reading and forking
     documents = list(iter_documents(args.inputs, skip=skip, max_bytes=byte_limit, max_paragraphs=paragraph_limit))
     progress = _progress(len(documents))
     reports = label_reports(model, documents, explain=args.explain, jobs=args.jobs, progress=progress)
