@@ -478,8 +478,14 @@ def _numeral(text: str) -> int | None:
     return (_CN_NUM.index(tens) + 1 if tens else 1) * 10 + (_CN_NUM.index(ones) + 1 if ones else 0)
 
 
+# Any outline enumerator: one match says whether _leveled_enumerator_at finds one at all.
+_ANY_LEVELED = re.compile("|".join(f"(?:{p.pattern})" for _, p in _LEVELED_ENUMERATORS))
+
+
 def _leveled_enumerator_at(text: str, pos: int, end: int):
     """(level, match) of the outline enumerator at ``pos``, or None."""
+    if not _ANY_LEVELED.match(text, pos, end):
+        return None
     for level, pattern in _LEVELED_ENUMERATORS:
         match = pattern.match(text, pos, end)
         if match:
