@@ -208,8 +208,8 @@ def _full_lines(text: str, lines: list):
     # A PDF's justified lines spread over the few lengths below the longest; a tool's paragraphs end
     # anywhere in a line, so few end just short of it.
     best = []
-    for length, slack in ((len, 0), (display_width, 1)):
-        for sizes in zip(*(_line_sizes(text, a, b, length) for a, b in lines)):
+    for length, slack, line_sizes in ((len, 0, [b - a for a, b in lines]), (display_width, 1, widths)):
+        for sizes in zip(*(_line_sizes(text, a, b, length, size) for (a, b), size in zip(lines, line_sizes))):
             longest = max(sizes)
             full = [longest - slack <= size for size in sizes]
             near = sum(longest - slack - 4 * (slack + 1) <= size < longest - slack for size in sizes)
@@ -228,12 +228,14 @@ def _full_lines(text: str, lines: list):
             for (a, b), w in zip(lines, widths)], True
 
 
-def _line_sizes(text: str, start: int, end: int, length) -> tuple:
-    """The ``length`` of the line ``text[start:end]`` (trimmed): as it is, with its indent taken
-    out but the rest of its blank space in, and with all of it in."""
+def _line_sizes(text: str, start: int, end: int, length, size: int) -> tuple:
+    """The ``length`` of the line ``text[start:end]`` (trimmed), whose own is ``size``: as it is,
+    with its indent taken out but the rest of its blank space in, and with all of it in (lengths
+    add up over the pieces of a line: only its blank ends are measured here)."""
     line_start, line_end = _line_start(text, start), _line_end(text, end)
-    return (length(text[start:end]), length(text[_indent_after(text, line_start, start):line_end]),
-            length(text[line_start:line_end]))
+    tail = length(text[end:line_end])
+    return (size, length(text[_indent_after(text, line_start, start):start]) + size + tail,
+            length(text[line_start:start]) + size + tail)
 
 
 def _line_start(text: str, start: int) -> int:
