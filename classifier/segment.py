@@ -495,6 +495,11 @@ def _leveled_enumerator_at(text: str, pos: int, end: int):
     return None
 
 
+# The positions where _next_number_cut's loop may stop: after a sentence end, or before a bullet
+# or an outline enumerator; it passes over all others.
+_NUMBER_CUT_AT = re.compile(rf"(?<=[{_SENTENCE_END}])|(?=-|{_ANY_LEVELED.pattern})")
+
+
 def _next_number_cut(text: str, start: int, end: int) -> int | None:
     """Where the next numbered item starts after the short heading or item at ``start`` (二、工作重点1、…,
     1.宣传政策2.提高认识): the next number of the same kind, the first one a level down, or a heading
@@ -505,7 +510,12 @@ def _next_number_cut(text: str, start: int, end: int) -> int | None:
     level, match = opening
     number = _numeral(match.group())
     limit = min(end, match.end() + MAX_HEADING_CHARS)
-    for pos in range(match.end() + 2, limit):
+    pos = match.end() + 1
+    while True:
+        look = _NUMBER_CUT_AT.search(text, pos + 1, end)
+        if look is None or look.start() >= limit:
+            return None
+        pos = look.start()
         if text[pos - 1] in _SENTENCE_END:
             return None
         if text[pos - 1] in "，,、" + _CN_NUM + "第" or text[pos - 1].isdigit():
@@ -525,7 +535,6 @@ def _next_number_cut(text: str, start: int, end: int) -> int | None:
             continue
         if (next_level > level and next_number == 1) or (next_level < level and next_level <= 2):
             return pos
-    return None
 
 
 def _run_together_cut(text: str, start: int, end: int) -> int | None:
