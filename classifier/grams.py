@@ -15,6 +15,7 @@ __all__ = ["GramIndex", "count_matrix"]
 _MAX_KEY = np.iinfo(np.int64).max
 _EMPTY = -1  # no key is negative
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_PROBES = 3  # rounds of probing the hash table before a binary search finds the rest
 _TABLE_CODES = 0x10000  # ids of code points below this come from a table (256 KB at most), else a search
 
 
@@ -71,12 +72,19 @@ class GramIndex:
         slot = self._slots(keys)
         found = np.full(len(keys), -1, dtype=np.int64)
         todo = np.arange(len(keys))
-        while todo.size:
+        for _ in range(_PROBES):
             held = self.table_keys[slot]
             hit = held == keys
             found[todo[hit]] = self.table_columns[slot[hit]]
             going = (held != _EMPTY) & ~hit
             todo, keys, slot = todo[going], keys[going], (slot[going] + 1) & self.mask
+            if not todo.size:
+                return found
+        # the few keys still in a run of taken slots: a binary search rather than a round each
+        at = np.searchsorted(self.keys, keys)
+        at[at == len(self.keys)] = 0
+        hit = self.keys[at] == keys
+        found[todo[hit]] = self.columns[at[hit]]
         return found
 
     def _key(self, gram):

@@ -3,8 +3,16 @@ import random
 from collections import Counter
 
 import numpy as np
+import pytest
 
+from classifier import grams as grams_module
 from classifier.grams import GramIndex
+
+
+@pytest.fixture(autouse=True, params=[3, 0, 100])
+def probes(request, monkeypatch):
+    """Rounds of hash probing before the binary search: as shipped, none (all searched), all."""
+    monkeypatch.setattr(grams_module, "_PROBES", request.param)
 
 
 def occurrences_by_hand(grams, texts, lengths):
