@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 __all__ = ["pieces", "share_label"]
 
 # A piece ends after a sentence end or a semicolon (with any closing quotes or brackets after it).
@@ -53,6 +55,22 @@ def share_label(piece_probabilities, sizes, labels, exclude, share, confidence=0
     return labels[best] if held[best] / total >= share else None
 
 
+def _runners_up(probabilities, labels, fallback, gate):
+    """(row, best column, runner-up column) of the rows whose runner-up (the best column aside, and
+    ``fallback``'s) reaches ``gate``; ties go to the first column, as ``max`` over (value, -column)."""
+    rows = np.asarray(probabilities, dtype=np.float64).reshape(len(probabilities), len(labels))
+    everywhere = np.arange(len(rows))
+    best = rows.argmax(axis=1) if rows.size else np.zeros(len(rows), dtype=np.int64)
+    others = rows.copy()
+    others[everywhere, best] = -np.inf
+    if fallback in labels:
+        others[:, labels.index(fallback)] = -np.inf
+    runner = others.argmax(axis=1) if rows.size else best
+    value = others[everywhere, runner] if rows.size else np.zeros(0)
+    chosen = np.flatnonzero((value > -np.inf) & (value >= gate))
+    return zip(chosen.tolist(), best[chosen].tolist(), runner[chosen].tolist())
+
+
 def secondary_labels(model, texts, headings, probabilities, fallback=None) -> list:
     """``label2`` of each paragraph (or None): the runner-up of its report-read ``probabilities``
     (a row per text, in ``model.classes_`` order; the label and ``fallback`` aside) when it reaches
@@ -66,13 +84,9 @@ def secondary_labels(model, texts, headings, probabilities, fallback=None) -> li
     gate, share, confidence = (getattr(model, name, LEGACY_LABEL2[name]) for name in LEGACY_LABEL2)
     found = [None] * len(texts)
     wanted, piece_texts, piece_headings = [], [], []
-    for number, (text, heading, row) in enumerate(zip(texts, headings, probabilities)):
-        best = max(range(len(row)), key=lambda k: (row[k], -k))
-        rest = [k for k in range(len(row)) if k != best and labels[k] != fallback]
-        if not rest:
-            continue
-        runner = max(rest, key=lambda k: (row[k], -k))
-        spans = pieces(text) if row[runner] >= gate else []
+    for number, best, runner in _runners_up(probabilities, labels, fallback, gate):
+        text, heading = texts[number], headings[number]
+        spans = pieces(text)
         if len(spans) < 2:  # a paragraph of one piece has no second area by the guide's rule
             continue
         wanted.append((number, best, runner, [end - start for start, end in spans]))
