@@ -28,3 +28,24 @@ def test_the_area_of_a_third_of_the_characters_is_second_when_its_pieces_are_sur
     assert share_label(rows, [60, 40], LABELS, {"theory", "other"}, share=0.33, confidence=0.85) is None
     # the fallback label is never second, however much text it holds
     assert share_label([[0.9, 0.05, 0.05], [0.1, 0.8, 0.1]], [50, 50], LABELS, {"media", "other"}, 0.3) is None
+
+
+def test_runners_up_are_those_of_max_over_value_then_first_column():
+    import random
+
+    from classifier.mixed import _runners_up
+
+    rng = random.Random(3)
+    labels = ["a", "b", "other", "d"]
+    rows = [[rng.choice([0.0, 0.1, 0.25, 0.4, rng.random()]) for _ in labels] for _ in range(2000)]
+    for fallback in ("other", None, "a"):
+        expected = []
+        for number, row in enumerate(rows):
+            best = max(range(len(row)), key=lambda k: (row[k], -k))
+            rest = [k for k in range(len(row)) if k != best and labels[k] != fallback]
+            runner = max(rest, key=lambda k: (row[k], -k))
+            if row[runner] >= 0.25:
+                expected.append((number, best, runner))
+        assert list(_runners_up(rows, labels, fallback, 0.25)) == expected
+    assert list(_runners_up([], labels, "other", 0.25)) == []
+    assert list(_runners_up([[0.5, 0.5]], ["x", "other"], "other", 0.0)) == []
