@@ -10,8 +10,11 @@ checks it against today's on fixed text; it returns None when rjieba is missing 
 """
 from __future__ import annotations
 
+import importlib.machinery
+import importlib.util
 import logging
 import re
+import sys
 
 __all__ = ["load", "CHECK_TEXTS"]
 
@@ -34,6 +37,29 @@ CHECK_TEXTS = (
     "ＡＢＣ１２３　全角字符和〇々①《》（）🙂以及㐀䶵等扩展区汉字。",
     "",
 )
+
+
+def _jieba_class():
+    """rjieba's ``Jieba`` class.  Unless ``rjieba`` is imported already, its compiled module is
+    loaded on its own (and registered, so a later ``import rjieba`` uses it): the package's
+    ``__init__`` builds a tokenizer with jieba-rs's own dictionary, 0.2 s that this module never uses."""
+    if "rjieba" in sys.modules or "rjieba.rjieba" in sys.modules:
+        from rjieba import Jieba  # ImportError where a test made sys.modules["rjieba"] None
+
+        return Jieba
+    package = importlib.util.find_spec("rjieba")
+    if package is None or not package.submodule_search_locations:
+        raise ImportError("rjieba is not installed")
+    compiled = importlib.machinery.PathFinder.find_spec("rjieba", list(package.submodule_search_locations))
+    if compiled is None or not isinstance(compiled.loader, importlib.machinery.ExtensionFileLoader):
+        from rjieba import Jieba  # laid out otherwise than rjieba 0.2's wheels: imported as usual
+
+        return Jieba
+    spec = importlib.util.spec_from_file_location("rjieba.rjieba", compiled.origin)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    sys.modules["rjieba.rjieba"] = module
+    return module.Jieba
 
 
 def _dictionary(jieba_rs_class, freq, total):
@@ -98,7 +124,7 @@ def load(instance, jieba, force_split, today):
     if not jieba_mirror.mirrors(jieba):  # the words of other jieba versions are not checked here
         return None
     try:
-        from rjieba import Jieba
+        Jieba = _jieba_class()
     except ImportError:
         log.debug("rjieba is not installed: tokenising with jieba's algorithm in Python")
         return None

@@ -257,3 +257,12 @@ def test_a_folder_without_reports_is_left_for_reading_to_report(monkeypatch, tmp
     today = _fresh_switch(monkeypatch, module, after=0)
     module.expect_files([str(tmp_path)])
     assert not module._fast_tried and module._cut is today
+
+
+def test_the_rjieba_cut_loads_no_default_rjieba_dictionary():
+    pytest.importorskip("rjieba")
+    result = _python("import sys\nfrom classifier import tokenize\ntokenize.tokenizer()\ntokenize._try_fast()\n"
+                     "print(tokenize._cut.__name__, 'rjieba' in sys.modules)\n"
+                     "import rjieba\nprint(rjieba.Jieba is sys.modules['rjieba.rjieba'].Jieba, ''.join(rjieba.cut('学习强国')))")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:2] == ["tokens_of False", "True 学习强国"]
