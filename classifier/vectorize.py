@@ -155,7 +155,7 @@ def _identity(tokens):
 def _word_ngrams(tokens, n_max):
     grams = list(tokens)
     for n in range(2, n_max + 1):
-        grams.extend(" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
+        grams.extend(map(" ".join, zip(*(tokens[i:] for i in range(n)))))  # tokens[i:i + n], joined
     return grams
 
 
