@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 
 # jieba's Han range: a run of only these is jieba-rs's Han block and HMM block too.
 _PURE_HAN = re.compile("[\u4e00-\u9fd5]+")
+# Characters normalise drops one by one (tokenize._SKIP): a piece of only these gives no token.
+_DROPPED = re.compile(r"[\s\W_]+")
 # A word no run of Han characters contains: it carries the frequency jieba's total has in excess.
 _TOTAL_PAD = "\x00total"
 
@@ -86,6 +88,7 @@ def _pure_han_cutter(rust, force_split, mixed_cut, split, normalise_char):
     through ``mixed_cut`` (today's cut of one run), the rest a character at a time."""
     cut = rust.cut
     pure = _PURE_HAN.fullmatch
+    dropped = _DROPPED.fullmatch
 
     def tokens_of(text):
         tokens = []
@@ -94,6 +97,8 @@ def _pure_han_cutter(rust, force_split, mixed_cut, split, normalise_char):
             if not piece:
                 continue
             if not number & 1:
+                if dropped(piece):  # punctuation and white space only: no token (the common case)
+                    continue
                 for char in piece:
                     token = normalise_char(char)
                     if token is not None:
