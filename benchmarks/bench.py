@@ -218,7 +218,7 @@ def in_process(batch, rounds):
 
     from classifier import label_reports, load_model
     from classifier.read import Document
-    from classifier.tokenize import tokenizer
+    from classifier.tokenize import expect_characters, tokenizer
 
     jieba.setLogLevel(60)
     jieba.initialize()
@@ -229,6 +229,7 @@ def in_process(batch, rounds):
         with open(os.path.join(batch, name), encoding="utf-8") as handle:
             texts.append(Document(name, handle.read()))
     chars = sum(len(d.text) for d in texts)
+    expect_characters(chars)  # as predict does for a batch this size: the fast cut from the start
     label_reports(model, texts[:5])  # first calls: lazy imports, caches of the vectorisers
     runs = {"floor": [], "predict": []}
     for number in range(rounds):
