@@ -95,10 +95,10 @@ class GramIndex:
 
     def _ids(self, codes):
         """The id of each code point: 1 … base-1 for the alphabet's characters, else 0."""
-        last = len(self.id_below) - 1  # a code point without an id: the table's last entry is 0
+        last = len(self.id_below) - 1  # the table's last entry is 0: no id below it is that high
         ids = self.id_below[np.minimum(codes, last)]
-        beyond = np.flatnonzero(codes > last)
-        if beyond.size and self.alphabet[-1] > last:
+        beyond = np.flatnonzero(codes >= last)
+        if beyond.size and self.alphabet[-1] >= last:
             far = codes[beyond]
             at = np.searchsorted(self.alphabet, far)
             at[at == len(self.alphabet)] = 0

@@ -58,3 +58,11 @@ def test_every_string_of_a_large_set_is_found_and_no_other():
     absent = [s for s in absent if s not in grams]
     rows, columns = index.occurrences(absent, lengths={3})
     assert rows.size == 0
+
+
+def test_characters_at_the_edge_of_the_id_table():
+    grams = {"\uffff": 0, "\U00010000": 1, "\uffff\U00010000": 2, "a": 3}
+    index = GramIndex(grams)
+    texts = ["\uffff\U00010000a", "\U00010000\uffff", "\ufffe\U00010001"]
+    rows, columns = index.occurrences(texts)
+    assert Counter(zip(rows.tolist(), columns.tolist())) == occurrences_by_hand(grams, texts, {1, 2})
