@@ -45,10 +45,12 @@ def _jieba_class():
     """rjieba's ``Jieba`` class.  Unless ``rjieba`` is imported already, its compiled module is
     loaded on its own (and registered, so a later ``import rjieba`` uses it): the package's
     ``__init__`` builds a tokenizer with jieba-rs's own dictionary, 0.2 s that this module never uses."""
-    if "rjieba" in sys.modules or "rjieba.rjieba" in sys.modules:
+    if "rjieba" in sys.modules:
         from rjieba import Jieba  # ImportError where a test made sys.modules["rjieba"] None
 
         return Jieba
+    if "rjieba.rjieba" in sys.modules:  # loaded here before
+        return sys.modules["rjieba.rjieba"].Jieba
     package = importlib.util.find_spec("rjieba")
     if package is None or not package.submodule_search_locations:
         raise ImportError("rjieba is not installed")
