@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections import Counter
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.linear_model import LogisticRegression
-from sklearn.utils.validation import check_is_fitted
 
 from . import context
+from .estimator import Classifier, check_is_fitted
+from .fitted import FittedLogistic
 from .vectorize import DefaultsForNewParams, ParagraphVectorizer
 
 __all__ = ["ParagraphClassifier"]
@@ -29,7 +28,7 @@ LEGACY_LABEL2 = {"label2_threshold": LABEL2_THRESHOLD, "label2_share": LABEL2_SH
                  "label2_confidence": LABEL2_CONFIDENCE}
 
 
-class ParagraphClassifier(DefaultsForNewParams, ClassifierMixin, BaseEstimator):
+class ParagraphClassifier(DefaultsForNewParams, Classifier):
     """Label paragraphs of propaganda work reports by work area.
 
     Parameters
@@ -119,14 +118,17 @@ class ParagraphClassifier(DefaultsForNewParams, ClassifierMixin, BaseEstimator):
             heading_weight=self.heading_weight, min_df=self.min_df, lead_weight=self.lead_weight,
             cue_weight=self.cue_weight, tokenizer=self.tokenizer)
         features = self.vectorizer_.fit_transform(texts, headings=headings)
-        self.linear_ = LogisticRegression(C=self.C, class_weight=self.class_weight,
-                                          max_iter=self.max_iter, random_state=self.random_state)
-        # One BLAS thread: L-BFGS's small dense steps gain nothing from more, and on a busy
-        # machine OpenBLAS threads waiting for cores make fitting several times slower.
+        from sklearn.linear_model import LogisticRegression
         from threadpoolctl import threadpool_limits
 
+        linear = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter,
+                                    random_state=self.random_state)
+        # One BLAS thread: L-BFGS's small dense steps gain nothing from more, and on a busy
+        # machine OpenBLAS threads waiting for cores make fitting several times slower.
         with threadpool_limits(1, user_api="blas"):
-            self.linear_.fit(features, y)
+            linear.fit(features, y)
+        # Predicting needs the coefficients only, not scikit-learn (see fitted.py).
+        self.linear_ = FittedLogistic.from_sklearn(linear)
         self.classes_ = self.linear_.classes_
         self.fallback_label_ = self.fallback_label if self.fallback_label is not None else _fallback(y)
         return self
