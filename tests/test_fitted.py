@@ -2,14 +2,12 @@
 LogisticRegression compute, bit for bit; predicting with a model file imports no scikit-learn."""
 import copy
 import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 from scipy import sparse
 
-from conftest import DEFAULT_MODEL, DOCS, FIXTURE_DOCS, FIXTURE_LABELS, ROOT
+from conftest import DEFAULT_MODEL, FIXTURE_DOCS, FIXTURE_LABELS, ROOT, run_python, shared_paragraphs
 
 
 def _same(a, b):
@@ -136,19 +134,11 @@ def test_an_old_pickle_holding_scikit_learns_parts_predicts_as_before(tmp_path, 
 @pytest.mark.slow
 def test_the_shipped_model_predicts_as_scikit_learn_on_every_shared_paragraph():
     from classifier.persist import load_model
-    from classifier.read import read_document
-    from classifier.segment import segment
 
     model = load_model(DEFAULT_MODEL)
     old = _sklearn_parts(model)
-    texts, headings, reports = [], [], []
-    for number, name in enumerate(sorted(os.listdir(DOCS))):
-        document = read_document(os.path.join(DOCS, name))
-        for paragraph in segment(document.text, document.headings):
-            texts.append(paragraph.text)
-            headings.append(paragraph.heading)
-            reports.append(number)
-    assert number > 100 and len(texts) > 1000
+    texts, headings, reports = shared_paragraphs()
+    assert reports[-1] > 100 and len(texts) > 1000
     _same(model.transform(texts, headings=headings), old.transform(texts, headings=headings))
     _same(model.predict_proba(texts), old.predict_proba(texts))
     ours = model.explain_report(texts, headings=headings, reports=reports)
@@ -166,7 +156,6 @@ def test_predict_info_labels_and_evaluate_import_no_scikit_learn():
             f"             {['evaluate', FIXTURE_LABELS, '--docs', FIXTURE_DOCS]!r}):\n"
             "    assert main(argv) == 0, argv\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sklearn'), file=sys.stderr)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
-                          env={**os.environ, "PYTHONPATH": ROOT})
+    done = run_python(code)
     assert done.returncode == 0, done.stderr
     assert done.stderr.strip().splitlines()[-1] == "[]"
