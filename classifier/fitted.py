@@ -71,7 +71,7 @@ def _sums_in_order(terms, indptr, exact_bits):
     if not len(filled):
         return totals
     totals[filled] = np.add.reduceat(terms, indptr[filled])
-    exponents = np.where(terms > 0, np.frexp(terms)[1], np.iinfo(np.int32).max)
+    exponents = np.where(terms > 0, np.frexp(terms)[1], 1 << 20)  # a zero term sets no lower bound
     lowest = np.minimum.reduceat(exponents, indptr[filled]) - exact_bits  # every term a multiple of 2^lowest
     rounded = filled[np.frexp(totals[filled])[1] > lowest + 52]
     if len(rounded):
