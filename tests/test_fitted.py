@@ -147,7 +147,7 @@ def test_the_shipped_model_predicts_as_scikit_learn_on_every_shared_paragraph():
     assert ours[1] == theirs[1]
 
 
-def test_predict_info_labels_and_evaluate_import_no_scikit_learn():
+def test_predict_info_labels_evaluate_and_serve_import_no_scikit_learn():
     """The commands that only read a model run without scikit-learn (its import alone takes
     longer than the rest of predict's start-up)."""
     example = os.path.join(ROOT, "examples", "town_report.txt")
@@ -155,6 +155,7 @@ def test_predict_info_labels_and_evaluate_import_no_scikit_learn():
             f"for argv in ({['predict', example, '--explain', '2']!r}, ['info'], ['labels'],\n"
             f"             {['evaluate', FIXTURE_LABELS, '--docs', FIXTURE_DOCS]!r}):\n"
             "    assert main(argv) == 0, argv\n"
+            "from classifier.serve import create_app\ncreate_app()\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sklearn'), file=sys.stderr)")
     done = run_python(code)
     assert done.returncode == 0, done.stderr
