@@ -1,7 +1,8 @@
 """The paragraph classifier: features from :mod:`vectorize` and a linear model (saved by :mod:`persist`).
 
 Follows scikit-learn's conventions: parameters in ``__init__``, ``fit`` / ``predict`` /
-``predict_proba``, fitted state in attributes ending in ``_``.  Texts are paragraph strings;
+``predict_proba``, fitted state in attributes ending in ``_`` (:mod:`estimator`); scikit-learn
+itself is imported to fit, never to predict (:mod:`fitted`).  Texts are paragraph strings;
 ``headings`` (the section heading each sits under, or None) is an optional keyword input.
 Reading paragraphs as parts of reports is :mod:`context`'s.
 """
