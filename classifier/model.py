@@ -1,7 +1,8 @@
 """The paragraph classifier: features from :mod:`vectorize` and a linear model (saved by :mod:`persist`).
 
 Follows scikit-learn's conventions: parameters in ``__init__``, ``fit`` / ``predict`` /
-``predict_proba``, fitted state in attributes ending in ``_``.  Texts are paragraph strings;
+``predict_proba``, fitted state in attributes ending in ``_`` (:mod:`estimator`); scikit-learn
+itself is imported to fit, never to predict (:mod:`fitted`).  Texts are paragraph strings;
 ``headings`` (the section heading each sits under, or None) is an optional keyword input.
 Reading paragraphs as parts of reports is :mod:`context`'s.
 """
@@ -10,11 +11,10 @@ from __future__ import annotations
 from collections import Counter
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.linear_model import LogisticRegression
-from sklearn.utils.validation import check_is_fitted
 
 from . import context
+from .estimator import Classifier, check_is_fitted
+from .fitted import FittedLogistic
 from .vectorize import DefaultsForNewParams, ParagraphVectorizer
 
 __all__ = ["ParagraphClassifier"]
@@ -29,7 +29,7 @@ LEGACY_LABEL2 = {"label2_threshold": LABEL2_THRESHOLD, "label2_share": LABEL2_SH
                  "label2_confidence": LABEL2_CONFIDENCE}
 
 
-class ParagraphClassifier(DefaultsForNewParams, ClassifierMixin, BaseEstimator):
+class ParagraphClassifier(DefaultsForNewParams, Classifier):
     """Label paragraphs of propaganda work reports by work area.
 
     Parameters
@@ -119,14 +119,17 @@ class ParagraphClassifier(DefaultsForNewParams, ClassifierMixin, BaseEstimator):
             heading_weight=self.heading_weight, min_df=self.min_df, lead_weight=self.lead_weight,
             cue_weight=self.cue_weight, tokenizer=self.tokenizer)
         features = self.vectorizer_.fit_transform(texts, headings=headings)
-        self.linear_ = LogisticRegression(C=self.C, class_weight=self.class_weight,
-                                          max_iter=self.max_iter, random_state=self.random_state)
-        # One BLAS thread: L-BFGS's small dense steps gain nothing from more, and on a busy
-        # machine OpenBLAS threads waiting for cores make fitting several times slower.
+        from sklearn.linear_model import LogisticRegression
         from threadpoolctl import threadpool_limits
 
+        linear = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter,
+                                    random_state=self.random_state)
+        # One BLAS thread: L-BFGS's small dense steps gain nothing from more, and on a busy
+        # machine OpenBLAS threads waiting for cores make fitting several times slower.
         with threadpool_limits(1, user_api="blas"):
-            self.linear_.fit(features, y)
+            linear.fit(features, y)
+        # Predicting needs the coefficients only, not scikit-learn (see fitted.py).
+        self.linear_ = FittedLogistic.from_sklearn(linear)
         self.classes_ = self.linear_.classes_
         self.fallback_label_ = self.fallback_label if self.fallback_label is not None else _fallback(y)
         return self

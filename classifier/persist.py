@@ -457,9 +457,9 @@ def _array(name, data: bytes):
 
 
 def _build(document, arrays):
-    """A fitted ParagraphClassifier from checked data: every object made here, none read."""
-    from sklearn.linear_model import LogisticRegression
-
+    """A fitted ParagraphClassifier from checked data: every object made here, none read; its
+    fitted parts are numpy's (:mod:`fitted`), so that loading and predicting import no scikit-learn."""
+    from .fitted import FittedLogistic
     from .model import ParagraphClassifier
     from .vectorize import ParagraphVectorizer
 
@@ -483,13 +483,11 @@ def _build(document, arrays):
     if coef.shape != (rows, columns) or intercept.shape != (rows,):
         raise _Refused(f"coefficients of shape {coef.shape} and intercepts of shape {intercept.shape} "
                        f"do not fit {len(classes)} classes and {columns} features")
-    linear = _construct(LogisticRegression, document["linear"]["params"], "linear model")
     n_iter = document["linear"]["n_iter"]
     if not (isinstance(n_iter, list) and all(isinstance(n, int) and not isinstance(n, bool) for n in n_iter)):
         raise _Refused("n_iter in model.json is not a list of integers")
-    linear.classes_, linear.coef_, linear.intercept_ = classes, coef, intercept
-    linear.n_features_in_ = columns
-    linear.n_iter_ = np.asarray(n_iter, dtype=np.int32)
+    # The linear model's parameters are a record of its fit: predicting reads the arrays alone.
+    linear = FittedLogistic(classes, coef, intercept, document["linear"]["params"], n_iter)
     model.vectorizer_, model.linear_, model.classes_ = vectorizer, linear, classes
     model.fallback_label_ = document["fallback_label"]
     return model
@@ -512,9 +510,9 @@ def _construct(kind, params, what):
 
 
 def _tfidf(block, idf):
-    """A fitted TfidfVectorizer from a vocabulary in column order and its idf vector."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
+    """A fitted TF-IDF vectorizer (:class:`fitted.FittedTfidf`) from a vocabulary in column order
+    and its idf vector."""
+    from .fitted import FittedTfidf
     from .vectorize import _identity
 
     params = dict(block["tfidf"])
@@ -530,14 +528,13 @@ def _tfidf(block, idf):
             raise _Refused(f"block {block['name']!r} has a {name}, which a data-only model cannot hold")
     if params.get("input", "content") != "content":
         raise _Refused(f"block {block['name']!r} reads {params['input']!r}; a model reads text only")
-    tfidf = _construct(TfidfVectorizer, params, f"block {block['name']!r}")
-    if not tfidf.use_idf or idf.shape != (len(block["vocabulary"]),):
-        raise _Refused(f"block {block['name']!r}'s idf vector does not fit its vocabulary")
-    tfidf.vocabulary_ = {term: column for column, term in enumerate(block["vocabulary"])}
-    tfidf.fixed_vocabulary_ = False
-    tfidf.idf_ = idf
-    tfidf._tfidf.n_features_in_ = len(block["vocabulary"])
-    return tfidf
+    if isinstance(params.get("ngram_range"), list):
+        params["ngram_range"] = tuple(params["ngram_range"])
+    vocabulary = {term: column for column, term in enumerate(block["vocabulary"])}
+    try:
+        return FittedTfidf(params, vocabulary, idf)
+    except ValueError as err:  # an unknown parameter, an idf vector that does not fit
+        raise _Refused(f"block {block['name']!r} in model.json is not valid: {err}") from None
 
 
 # ---------------------------------------------------------------- the card

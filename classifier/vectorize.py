@@ -13,11 +13,10 @@ from itertools import chain, repeat
 
 import numpy as np
 from scipy import sparse
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.utils.validation import check_is_fitted
 
 from .blank import LINE_BREAK, LINE_BREAKS, SPACE
+from .estimator import Transformer, check_is_fitted
+from .fitted import FittedTfidf
 from .grams import GramIndex, count_matrix
 from .resources import cue_index, cues
 from .tokenize import tokenize
@@ -97,7 +96,7 @@ def _cue_search():
     return index, scanned
 
 
-# A fitted TfidfVectorizer → (its vocabulary object, GramIndex of it), built on first transform.
+# A fitted TF-IDF vectorizer → (its vocabulary object, GramIndex of it), built on first transform.
 _char_indexes = weakref.WeakKeyDictionary()
 
 
@@ -177,7 +176,7 @@ class DefaultsForNewParams:
                 setattr(self, name, value)
 
 
-class ParagraphVectorizer(DefaultsForNewParams, TransformerMixin, BaseEstimator):
+class ParagraphVectorizer(DefaultsForNewParams, Transformer):
     """Sparse features of (text, heading) pairs.
 
     Parameters (defaults: those of :class:`~classifier.model.ParagraphClassifier`)
@@ -210,6 +209,8 @@ class ParagraphVectorizer(DefaultsForNewParams, TransformerMixin, BaseEstimator)
         self.tokenizer = tokenizer
 
     def _words(self, min_df=None):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         return TfidfVectorizer(analyzer=_identity, min_df=self.min_df if min_df is None else min_df,
                                sublinear_tf=self.sublinear_tf, dtype=np.float32)
 
@@ -236,6 +237,8 @@ class ParagraphVectorizer(DefaultsForNewParams, TransformerMixin, BaseEstimator)
             raise ValueError(f"too little text to learn from: no word occurs in {self.min_df} or more "
                              f"of the {len(texts)} paragraphs") from None
         if self.char_ngram_range:
+            from sklearn.feature_extraction.text import TfidfVectorizer
+
             self.chars_ = TfidfVectorizer(analyzer="char", ngram_range=tuple(self.char_ngram_range),
                                           min_df=self.min_df, sublinear_tf=self.sublinear_tf,
                                           dtype=np.float32)
@@ -251,7 +254,15 @@ class ParagraphVectorizer(DefaultsForNewParams, TransformerMixin, BaseEstimator)
             self.lead_words_ = self._words(min_df=1)
             blocks.append(self.lead_words_.fit_transform([tokens(lead(t)) for t in texts]) * self.lead_weight)
         blocks.extend(self._cue_blocks(texts, headings))
+        # Predicting needs the fitted vocabularies and idf only, not scikit-learn (see fitted.py).
+        for name in self._tfidf_blocks():
+            setattr(self, name, FittedTfidf.from_sklearn(getattr(self, name)))
         return sparse.hstack(blocks, format="csr")
+
+    def _tfidf_blocks(self):
+        """Names of the fitted TF-IDF blocks these parameters make, in column order."""
+        return ["words_"] + [name for name, on in (("chars_", self.char_ngram_range), (
+            "heading_words_", self.heading_weight), ("lead_words_", self.lead_weight)) if on]
 
     def _cue_blocks(self, texts, headings):
         if not self.cue_weight:

@@ -23,6 +23,28 @@ def run_cli(*args, stdin=None, cwd=None):
                           env={**os.environ, "PYTHONPATH": ROOT})
 
 
+def run_python(code, **env):
+    """Run ``python -c code`` from the repository root with the package importable (``env``: extra
+    environment variables); return the completed process (text)."""
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": ROOT, **env})
+
+
+def shared_paragraphs():
+    """(texts, headings, report numbers) of every shared document's paragraphs, as predict segments them."""
+    from classifier.read import read_document
+    from classifier.segment import segment
+
+    texts, headings, reports = [], [], []
+    for number, name in enumerate(sorted(os.listdir(DOCS))):
+        document = read_document(os.path.join(DOCS, name))
+        for paragraph in segment(document.text, document.headings):
+            texts.append(paragraph.text)
+            headings.append(paragraph.heading)
+            reports.append(number)
+    return texts, headings, reports
+
+
 @pytest.fixture
 def cli(capsys):
     """Run ``classifier`` in this process (:func:`in_process.run_main`); return what ``run_cli``

@@ -83,6 +83,35 @@ def test_the_tokenizer_is_a_parameter():
     assert np.array_equal(again.predict_proba(TEXTS), model.predict_proba(TEXTS))
 
 
+def test_scikit_learns_tools_take_the_estimators():
+    """Without scikit-learn's base classes, its tools still treat ours as a classifier and a
+    transformer: clone, cross-validation, grid search, pipelines, nested parameters, tags, repr."""
+    from sklearn.base import clone, is_classifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GridSearchCV, cross_val_score
+    from sklearn.pipeline import make_pipeline
+    from sklearn.utils import get_tags
+
+    from classifier.model import ParagraphClassifier
+    from classifier.vectorize import ParagraphVectorizer
+
+    model = ParagraphClassifier(min_df=1, C=3.0)
+    assert repr(model) == "ParagraphClassifier(C=3.0, min_df=1)" and repr(ParagraphVectorizer()) == "ParagraphVectorizer()"
+    assert is_classifier(model) and get_tags(ParagraphVectorizer()).transformer_tags is not None
+    assert clone(model).get_params() == model.get_params() and clone(model) is not model
+    scores = cross_val_score(model, TEXTS, LABELS, cv=2)
+    assert len(scores) == 2 and all(0 <= score <= 1 for score in scores)
+    search = GridSearchCV(model, {"C": [1.0, 10.0]}, cv=2).fit(TEXTS, LABELS)
+    assert search.best_params_["C"] in (1.0, 10.0) and list(search.best_estimator_.classes_) == sorted(set(LABELS))
+    pipeline = make_pipeline(ParagraphVectorizer(min_df=1), LogisticRegression())
+    pipeline.set_params(paragraphvectorizer__word_ngrams=1)
+    assert pipeline.get_params()["paragraphvectorizer__word_ngrams"] == 1
+    assert list(pipeline.fit(TEXTS, LABELS).predict(TEXTS[:2])) == ["theory", "theory"]
+    assert model.fit(TEXTS, LABELS).score(TEXTS, LABELS) == np.mean(model.predict(TEXTS) == np.asarray(LABELS))
+    with pytest.raises(ValueError, match="Invalid parameter 'bogus'"):
+        model.set_params(bogus=1)
+
+
 def test_the_vectorizer_has_the_models_defaults():
     from classifier.model import ParagraphClassifier
     from classifier.vectorize import ParagraphVectorizer

@@ -13,7 +13,7 @@ import pytest
 from classifier import ParagraphClassifier, persist
 from classifier.errors import InputError
 
-from conftest import DEFAULT_MODEL, DOCS, ROOT, run_cli
+from conftest import DEFAULT_MODEL, ROOT, run_cli, shared_paragraphs
 
 # Short paragraphs written for these tests: three made-up areas.
 OWN = [
@@ -316,22 +316,13 @@ def test_model_info_of_the_shipped_model_has_its_card():
 def test_the_shipped_model_survives_a_save_and_load_exactly_on_every_shared_document(tmp_path):
     """Rebuilding the estimator from data gives the very numbers of the fitted one (when the
     format replaced the joblib pickle, the same test compared the two files: equal)."""
-    from classifier.read import read_document
-    from classifier.segment import segment
-
     old, metadata = persist.load_model_with_metadata(DEFAULT_MODEL)
     path = str(tmp_path / "again.model")
     persist.save_model(old, path, metadata)
     new, again = persist.load_model_with_metadata(path)
     assert again == metadata
-    texts, headings, reports = [], [], []
-    for number, name in enumerate(sorted(os.listdir(DOCS))):
-        document = read_document(os.path.join(DOCS, name))
-        for paragraph in segment(document.text, document.headings):
-            texts.append(paragraph.text)
-            headings.append(paragraph.heading)
-            reports.append(number)
-    assert number > 100 and len(texts) > 1000
+    texts, headings, reports = shared_paragraphs()
+    assert reports[-1] > 100 and len(texts) > 1000
     assert np.array_equal(new.predict_report_proba(texts, headings=headings, reports=reports),
                           old.predict_report_proba(texts, headings=headings, reports=reports))
     assert new.explain(texts[:200], headings=headings[:200]) == old.explain(texts[:200], headings=headings[:200])
