@@ -159,9 +159,12 @@ class ParagraphClassifier(DefaultsForNewParams, ClassifierMixin, BaseEstimator):
         then they lean towards the area the report's title names, if it names one.
         """
         texts = _texts(X)
-        features = self.transform(texts, headings=headings)
-        return context.report_proba(self, texts, features, headings,
-                                    context.title_theme(self, texts, reports), reports)[0]
+        headings = None if headings is None else list(headings)
+        # Featurised a slice at a time (context.sliced_proba): a long report never holds its
+        # whole feature matrix, and the numbers are those of featurising it at once.
+        own, heading_probabilities = context.sliced_proba(self, texts, headings)
+        return context.in_report(self, texts, own, heading_probabilities, headings,
+                                 context.title_theme(self, texts, reports), reports)[0]
 
     def explain_report(self, X, *, headings=None, reports=None, top=5):
         """:meth:`predict_report_proba` and, for each paragraph's label, :meth:`explain` with

@@ -9,6 +9,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from .blank import SPACE
+from .context import slices
 from .labels import in_guide_order
 from .mixed import secondary_labels
 from .read import Document
@@ -233,7 +234,11 @@ def _score(model, chunk, explain, fallback=None):
         probabilities, explanations = model.explain_report(texts, headings=headings, reports=numbers, top=explain)
     else:
         probabilities, explanations = model.predict_report_proba(texts, headings=headings, reports=numbers), None
-    return probabilities, explanations, secondary_labels(model, texts, headings, probabilities.tolist(), fallback)
+    rows = probabilities.tolist()
+    # A slice at a time, as the model featurises them: each paragraph's pieces are its own.
+    seconds = [label2 for start, end in slices(texts)
+               for label2 in secondary_labels(model, texts[start:end], headings[start:end], rows[start:end], fallback)]
+    return probabilities, explanations, seconds
 
 
 def _score_parallel(model, chunks, explain, jobs, fallback=None):
