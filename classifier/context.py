@@ -11,7 +11,7 @@ import numpy as np
 
 from .blank import SPACE
 
-__all__ = ["report_proba", "sliced_proba", "in_report", "slices", "SLICE_CHARS", "heading_proba", "section_leans", "title_theme", "sections"]
+__all__ = ["report_proba", "sliced_proba", "in_report", "slices", "SLICE_CHARS", "with_report_terms", "heading_proba", "section_leans", "title_theme", "sections"]
 
 
 def report_proba(model, texts, features, headings, themes, reports):
@@ -23,17 +23,20 @@ def report_proba(model, texts, features, headings, themes, reports):
                      headings, themes, reports)
 
 
-def sliced_proba(model, texts, headings):
+def sliced_proba(model, texts, headings, each_slice=None):
     """(own probabilities, heading probabilities) of :func:`in_report`, computed on slices of about
     :data:`SLICE_CHARS` characters of paragraphs: only a slice's features are held at a time, and
     the rows of the paragraphs whose text is a heading are read while their slice is.  The same
-    numbers as :func:`report_proba` gets from the whole feature matrix (rows are independent)."""
+    numbers as :func:`report_proba` gets from the whole feature matrix (rows are independent).
+    ``each_slice(features)``, if given, is shown each slice's feature matrix in turn."""
     wanted = _wanted_headings(model, headings)
     index = {heading: number for number, heading in enumerate(wanted)}
     own, found = [], {}
     for start, end in slices(texts):
         features = model.transform(texts[start:end], headings=None if headings is None else headings[start:end])
         own.append(model.linear_.predict_proba(features))
+        if each_slice:
+            each_slice(features)
         # A heading's row is that of the first paragraph spelling it out (as heading_proba takes).
         first = {}
         for position in range(start, end):
@@ -117,6 +120,24 @@ def in_report(model, texts, own, heading_probabilities, headings, themes, report
     combined -= combined.max(axis=1, keepdims=True)
     probabilities = np.exp(combined)
     return probabilities / probabilities.sum(axis=1, keepdims=True), leans
+
+
+def with_report_terms(model, terms, labels, themes, top, leans):
+    """Each paragraph's explanation: its ``terms`` for its label (the model's ``_explanations``
+    without a report) joined by the leans of its report that speak for that label, as
+    ``explain(..., in_report=True)`` ranks them: the title's area (``themes``) and a section's
+    (``leans``), after features of equal weight; the ``top`` strongest that are positive."""
+    rows = {label: i for i, label in enumerate(model.classes_)}
+    explanations = []
+    for position, (found, label) in enumerate(zip(terms, labels)):
+        found = list(found)
+        if themes[position, rows[label]]:
+            found.append((f"title:{label}", float(themes[position, rows[label]])))
+        if leans and position in leans and model.classes_[np.argmax(leans[position])] == label:
+            found.append((f"section:{label}", float(model.section_weight)))
+        found.sort(key=lambda term: -term[1])
+        explanations.append([term for term in found[:top] if term[1] > 0])
+    return explanations
 
 
 def heading_proba(model, headings, texts, features):

@@ -170,11 +170,26 @@ class ParagraphClassifier(DefaultsForNewParams, ClassifierMixin, BaseEstimator):
         """:meth:`predict_report_proba` and, for each paragraph's label, :meth:`explain` with
         ``in_report``, from one pass over the paragraphs' features."""
         texts = _texts(X)
-        features = self.transform(texts, headings=headings)
         themes = context.title_theme(self, texts, reports)
-        probabilities, leans = context.report_proba(self, texts, features, headings, themes, reports)
-        labels = self.classes_[np.argmax(probabilities, axis=1)] if len(texts) else []
-        return probabilities, self._explanations(features, labels, themes, top, leans)
+        if sum(map(len, texts)) <= 8 * context.SLICE_CHARS:  # a few MB of features: held whole
+            features = self.transform(texts, headings=headings)
+            probabilities, leans = context.report_proba(self, texts, features, headings, themes, reports)
+            labels = self.classes_[np.argmax(probabilities, axis=1)] if len(texts) else []
+            return probabilities, self._explanations(features, labels, themes, top, leans)
+        # A long report, a slice at a time: the labels are known only at the end, so each slice
+        # keeps every label's terms (a few a paragraph), and its report's leans join them after.
+        headings = None if headings is None else list(headings)
+        terms = []
+
+        def keep(features):
+            rows = features.shape[0]
+            terms.extend(zip(*(self._explanations(features, [label] * rows, None, top) for label in self.classes_)))
+
+        own, heading_probabilities = context.sliced_proba(self, texts, headings, each_slice=keep)
+        probabilities, leans = context.in_report(self, texts, own, heading_probabilities, headings, themes, reports)
+        best = np.argmax(probabilities, axis=1)
+        return probabilities, context.with_report_terms(self, [found[k] for found, k in zip(terms, best)],
+                                                        self.classes_[best], themes, top, leans)
 
     def predict_report(self, X, *, headings=None, reports=None):
         """Labels of paragraphs read in order as parts of reports (see :meth:`predict_report_proba`)."""

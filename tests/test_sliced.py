@@ -72,3 +72,19 @@ def test_a_long_report_of_shared_documents_in_default_slices(default_model):
     assert len(list(context.slices(texts))) >= 3
     assert np.array_equal(default_model.predict_report_proba(texts, headings=headings),
                           _whole(default_model, texts, headings))
+
+
+@pytest.mark.parametrize("slice_chars", [1, 40])
+def test_explanations_of_a_report_read_in_slices_are_those_of_reading_it_whole(default_model, monkeypatch,
+                                                                               slice_chars):
+    from classifier import context
+
+    texts, headings = _paragraphs("2025年社区文化工作总结\n" + INVENTED * 2)
+    reports = [0] * 10 + [1] * (len(texts) - 10)
+    whole_probabilities, whole = default_model.explain_report(texts, headings=headings, reports=reports, top=4)
+    assert any(term[0].startswith(("title:", "section:")) for terms in whole for term in terms)
+    monkeypatch.setattr(context, "SLICE_CHARS", slice_chars)
+    assert sum(map(len, texts)) > 8 * slice_chars  # read in slices
+    probabilities, sliced = default_model.explain_report(texts, headings=headings, reports=reports, top=4)
+    assert np.array_equal(probabilities, whole_probabilities)
+    assert sliced == whole
