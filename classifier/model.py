@@ -170,9 +170,9 @@ class ParagraphClassifier(DefaultsForNewParams, ClassifierMixin, BaseEstimator):
         """:meth:`predict_report_proba` and, for each paragraph's label, :meth:`explain` with
         ``in_report``, from one pass over the paragraphs' features."""
         texts = _texts(X)
-        themes = context.title_theme(self, texts, reports)
         if sum(map(len, texts)) <= 8 * context.SLICE_CHARS:  # a few MB of features: held whole
             features = self.transform(texts, headings=headings)
+            themes = context.title_theme(self, texts, reports)
             probabilities, leans = context.report_proba(self, texts, features, headings, themes, reports)
             labels = self.classes_[np.argmax(probabilities, axis=1)] if len(texts) else []
             return probabilities, self._explanations(features, labels, themes, top, leans)
@@ -186,6 +186,7 @@ class ParagraphClassifier(DefaultsForNewParams, ClassifierMixin, BaseEstimator):
             terms.extend(zip(*(self._explanations(features, [label] * rows, None, top) for label in self.classes_)))
 
         own, heading_probabilities = context.sliced_proba(self, texts, headings, each_slice=keep)
+        themes = context.title_theme(self, texts, reports)
         probabilities, leans = context.in_report(self, texts, own, heading_probabilities, headings, themes, reports)
         best = np.argmax(probabilities, axis=1)
         return probabilities, context.with_report_terms(self, [found[k] for found, k in zip(terms, best)],
