@@ -131,7 +131,7 @@ def iter_labelled_reports(model, documents, explain: int = 0, jobs: int = 1, pro
         scored = _score_parallel(model, chunks, explain, jobs, fallback)
     else:
         scored = (_score(model, chunk, explain, fallback) for chunk in chunks)
-    rows = deque()  # (probabilities, best, explanation, label2) of paragraphs scored and not yet placed
+    rows = _Rows()  # of paragraphs scored and not yet placed
     done = 0
 
     def place():
@@ -139,7 +139,8 @@ def iter_labelled_reports(model, documents, explain: int = 0, jobs: int = 1, pro
         nonlocal done
         while segmented and len(rows) >= len(segmented[0][1]):
             document, paragraphs = segmented.popleft()
-            paragraphs = [_labelled(p, rows.popleft(), labels) for p in paragraphs]
+            for number, p in enumerate(paragraphs):  # in place: each Paragraph freed as it is replaced
+                paragraphs[number] = _labelled(p, rows.take(), labels)
             report = LabelledReport(document.name, document.text, paragraphs, labels, document.encoding, fallback)
             done += 1
             if progress:
@@ -150,9 +151,7 @@ def iter_labelled_reports(model, documents, explain: int = 0, jobs: int = 1, pro
     # that stops reading): the workers of ``jobs`` > 1 stop then, not when it is collected.
     with contextlib.closing(scored):
         for probabilities, explanations, seconds in scored:
-            best = probabilities.argmax(axis=1)
-            rows.extend(zip(probabilities.tolist(), best.tolist(),
-                            explanations if explanations is not None else [None] * len(best), seconds))
+            rows.add(probabilities, explanations, seconds)
             yield from place()
         yield from place()
 
@@ -214,6 +213,34 @@ def _in_own_characters(paragraphs, text):
     own = {p.text.strip(SPACE): text[p.start:p.end].strip(SPACE) for p in paragraphs}
     return [dataclasses.replace(p, text=text[p.start:p.end], heading=own.get(p.heading, p.heading),
                                 headings=tuple(own.get(h, h) for h in p.headings)) for p in paragraphs]
+
+
+class _Rows:
+    """The rows of scored chunks, taken one by one in order as (probabilities, best, explanation,
+    label2): a row becomes Python numbers only when its paragraph is placed."""
+
+    def __init__(self):
+        self._chunks = deque()  # (probabilities, best, explanations, label2s), the first from _at on
+        self._at = 0
+        self._left = 0
+
+    def __len__(self) -> int:
+        return self._left
+
+    def add(self, probabilities, explanations, seconds) -> None:
+        self._chunks.append((probabilities, probabilities.argmax(axis=1), explanations, seconds))
+        self._left += len(probabilities)
+
+    def take(self) -> tuple:
+        probabilities, best, explanations, seconds = self._chunks[0]
+        at = self._at
+        row = (probabilities[at].tolist(), int(best[at]), None if explanations is None else explanations[at],
+               seconds[at])
+        self._at, self._left = at + 1, self._left - 1
+        if self._at == len(probabilities):
+            self._chunks.popleft()
+            self._at = 0
+        return row
 
 
 def _labelled(p, row, labels):
