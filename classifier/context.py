@@ -123,15 +123,15 @@ def in_report(model, texts, own, heading_probabilities, headings, themes, report
 
 
 def with_report_terms(model, terms, labels, themes, top, leans):
-    """Each paragraph's explanation: its ``terms`` for its label (the model's ``_explanations``
-    without a report) joined by the leans of its report that speak for that label, as
-    ``explain(..., in_report=True)`` ranks them: the title's area (``themes``) and a section's
-    (``leans``), after features of equal weight; the ``top`` strongest that are positive."""
+    """Each paragraph's explanation: its ``terms`` for its label (its strongest features, strongest
+    first) joined by the leans of its report that speak for that label, as
+    ``explain(..., in_report=True)`` ranks them: the title's area (``themes``, None for none) and a
+    section's (``leans``), after features of equal weight; the ``top`` strongest that are positive."""
     rows = {label: i for i, label in enumerate(model.classes_)}
     explanations = []
     for position, (found, label) in enumerate(zip(terms, labels)):
         found = list(found)
-        if themes[position, rows[label]]:
+        if themes is not None and themes[position, rows[label]]:
             found.append((f"title:{label}", float(themes[position, rows[label]])))
         if leans and position in leans and model.classes_[np.argmax(leans[position])] == label:
             found.append((f"section:{label}", float(model.section_weight)))

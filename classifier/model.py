@@ -227,7 +227,7 @@ class ParagraphClassifier(DefaultsForNewParams, ClassifierMixin, BaseEstimator):
         if coef.shape[0] == 1:  # two labels: one row of weights for the second
             coef = np.vstack([-coef[0], coef[0]])
         rows = {label: i for i, label in enumerate(self.classes_)}
-        explanations = []
+        terms = []
         for position, label in enumerate(labels):
             start, end = features.indptr[position], features.indptr[position + 1]
             indices = features.indices[start:end]
@@ -235,14 +235,8 @@ class ParagraphClassifier(DefaultsForNewParams, ClassifierMixin, BaseEstimator):
             # The ``top`` largest, ties in column order; the report's leans (if they count) then
             # take their place among them, after features of equal weight.
             order = np.argsort(-contributions, kind="stable")[:top]
-            terms = [(str(names[indices[k]]), float(contributions[k])) for k in order]
-            if themes is not None and themes[position, rows[label]]:
-                terms.append((f"title:{label}", float(themes[position, rows[label]])))
-            if leans and position in leans and self.classes_[np.argmax(leans[position])] == label:
-                terms.append((f"section:{label}", float(self.section_weight)))
-            terms.sort(key=lambda term: -term[1])
-            explanations.append([term for term in terms[:top] if term[1] > 0])
-        return explanations
+            terms.append([(str(names[indices[k]]), float(contributions[k])) for k in order])
+        return context.with_report_terms(self, terms, labels, themes, top, leans)
 
 
 def _fallback(labels) -> str:
