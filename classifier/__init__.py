@@ -16,6 +16,7 @@ _EXPORTS = {
     "ParagraphClassifier": "model",
     "label_report": "report",
     "label_reports": "report",
+    "iter_labelled_reports": "report",
     "label_frame": "frame",
     "LabelledReport": "report",
     "LabelledParagraph": "report",

@@ -11,13 +11,84 @@ import numpy as np
 
 from .blank import SPACE
 
-__all__ = ["report_proba", "heading_proba", "section_leans", "title_theme", "sections"]
+__all__ = ["report_proba", "sliced_proba", "in_report", "slices", "SLICE_CHARS", "with_report_terms", "heading_proba", "section_leans", "title_theme", "sections"]
 
 
 def report_proba(model, texts, features, headings, themes, reports):
     """(probabilities, :func:`section_leans`) of paragraphs read as parts of reports, from their
     ``features`` and the title ``themes`` (:func:`title_theme`)."""
     own = model.linear_.predict_proba(features)
+    wanted = _wanted_headings(model, headings)
+    return in_report(model, texts, own, heading_proba(model, wanted, texts, features) if wanted else None,
+                     headings, themes, reports)
+
+
+def sliced_proba(model, texts, headings, each_slice=None):
+    """(own probabilities, heading probabilities) of :func:`in_report`, computed on slices of about
+    :data:`SLICE_CHARS` characters of paragraphs: only a slice's features are held at a time, and
+    the rows of the paragraphs whose text is a heading are read while their slice is.  The same
+    numbers as :func:`report_proba` gets from the whole feature matrix (rows are independent).
+    ``each_slice(features)``, if given, is shown each slice's feature matrix in turn."""
+    wanted = _wanted_headings(model, headings)
+    index = {heading: number for number, heading in enumerate(wanted)}
+    own, found = [], {}
+    for start, end in slices(texts):
+        features = model.transform(texts[start:end], headings=None if headings is None else headings[start:end])
+        own.append(model.linear_.predict_proba(features))
+        if each_slice:
+            each_slice(features)
+        # A heading's row is that of the first paragraph spelling it out (as heading_proba takes).
+        first = {}
+        for position in range(start, end):
+            if texts[position] in index and texts[position] not in found and texts[position] not in first:
+                first[texts[position]] = position - start
+        if first:
+            reused = model.linear_.predict_proba(model.vectorizer_.without_heading(features[list(first.values())]))
+            found.update(zip(first, reused))
+    own = own[0] if len(own) == 1 else np.vstack(own)
+    if not wanted:
+        return own, None
+    missing = [heading for heading in wanted if heading not in found]
+    if not found:
+        return own, model.predict_proba(wanted)
+    probabilities = np.empty((len(wanted), own.shape[1]), dtype=own.dtype)  # float32 as predict_proba's
+    for heading, row in found.items():
+        probabilities[index[heading]] = row
+    if missing:
+        probabilities[[index[heading] for heading in missing]] = model.predict_proba(missing)
+    return own, probabilities
+
+
+# Characters of paragraph text :func:`sliced_proba` featurises at a time: as report._CHUNK_CHARS,
+# big enough that the vectorisers' cost per call vanishes.  The feature matrix takes about 24
+# bytes a character, so a slice holds a few MB however long the report.
+SLICE_CHARS = 50_000
+
+
+def slices(texts):
+    """(start, end) of runs of ``texts`` holding :data:`SLICE_CHARS` characters or a little more
+    (one run for no texts)."""
+    start, size = 0, 0
+    for position, text in enumerate(texts):
+        size += len(text)
+        if size >= SLICE_CHARS and position + 1 < len(texts):
+            yield start, position + 1
+            start, size = position + 1, 0
+    yield start, len(texts)
+
+
+def _wanted_headings(model, headings) -> list:
+    """The distinct headings, sorted, whose probabilities :func:`in_report` needs (none when the
+    model does not weigh headings)."""
+    if not model.heading_context_weight or headings is None:
+        return []
+    return sorted({h for h in headings if h})
+
+
+def in_report(model, texts, own, heading_probabilities, headings, themes, reports):
+    """(probabilities, :func:`section_leans`) of paragraphs read as parts of reports, from their
+    ``own`` probabilities, those of their distinct headings (:func:`_wanted_headings`, in its order;
+    None when there are none) and the title ``themes`` (:func:`title_theme`)."""
     if own.shape[0] == 0:
         return own, {}
     log_own = np.log(np.clip(own, 1e-9, None))
@@ -31,15 +102,12 @@ def report_proba(model, texts, features, headings, themes, reports):
         combined[:-1] += link * log_own[1:]
         weights[1:] += link[:, 0]
         weights[:-1] += link[:, 0]
-    if model.heading_context_weight and headings is not None:
-        unique = sorted({h for h in headings if h})
-        if unique:
-            heading_log = dict(zip(unique, np.log(np.clip(heading_proba(model, unique, texts, features),
-                                                          1e-9, None))))
-            for position, heading in enumerate(headings):
-                if heading:
-                    combined[position] += model.heading_context_weight * heading_log[heading]
-                    weights[position] += model.heading_context_weight
+    if heading_probabilities is not None:
+        heading_log = dict(zip(_wanted_headings(model, headings), np.log(np.clip(heading_probabilities, 1e-9, None))))
+        for position, heading in enumerate(headings):
+            if heading:
+                combined[position] += model.heading_context_weight * heading_log[heading]
+                weights[position] += model.heading_context_weight
     leans = section_leans(model, texts, own, headings, reports)
     for position, lean in leans.items():
         combined[position] += model.section_weight * lean
@@ -52,6 +120,24 @@ def report_proba(model, texts, features, headings, themes, reports):
     combined -= combined.max(axis=1, keepdims=True)
     probabilities = np.exp(combined)
     return probabilities / probabilities.sum(axis=1, keepdims=True), leans
+
+
+def with_report_terms(model, terms, labels, themes, top, leans):
+    """Each paragraph's explanation: its ``terms`` for its label (its strongest features, strongest
+    first) joined by the leans of its report that speak for that label, as
+    ``explain(..., in_report=True)`` ranks them: the title's area (``themes``, None for none) and a
+    section's (``leans``), after features of equal weight; the ``top`` strongest that are positive."""
+    rows = {label: i for i, label in enumerate(model.classes_)}
+    explanations = []
+    for position, (found, label) in enumerate(zip(terms, labels)):
+        found = list(found)
+        if themes is not None and themes[position, rows[label]]:
+            found.append((f"title:{label}", float(themes[position, rows[label]])))
+        if leans and position in leans and model.classes_[np.argmax(leans[position])] == label:
+            found.append((f"section:{label}", float(model.section_weight)))
+        found.sort(key=lambda term: -term[1])
+        explanations.append([term for term in found[:top] if term[1] > 0])
+    return explanations
 
 
 def heading_proba(model, headings, texts, features):

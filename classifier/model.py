@@ -162,19 +162,38 @@ class ParagraphClassifier(DefaultsForNewParams, Classifier):
         then they lean towards the area the report's title names, if it names one.
         """
         texts = _texts(X)
-        features = self.transform(texts, headings=headings)
-        return context.report_proba(self, texts, features, headings,
-                                    context.title_theme(self, texts, reports), reports)[0]
+        headings = None if headings is None else list(headings)
+        # Featurised a slice at a time (context.sliced_proba): a long report never holds its
+        # whole feature matrix, and the numbers are those of featurising it at once.
+        own, heading_probabilities = context.sliced_proba(self, texts, headings)
+        return context.in_report(self, texts, own, heading_probabilities, headings,
+                                 context.title_theme(self, texts, reports), reports)[0]
 
     def explain_report(self, X, *, headings=None, reports=None, top=5):
         """:meth:`predict_report_proba` and, for each paragraph's label, :meth:`explain` with
         ``in_report``, from one pass over the paragraphs' features."""
         texts = _texts(X)
-        features = self.transform(texts, headings=headings)
+        if sum(map(len, texts)) <= 8 * context.SLICE_CHARS:  # a few MB of features: held whole
+            features = self.transform(texts, headings=headings)
+            themes = context.title_theme(self, texts, reports)
+            probabilities, leans = context.report_proba(self, texts, features, headings, themes, reports)
+            labels = self.classes_[np.argmax(probabilities, axis=1)] if len(texts) else []
+            return probabilities, self._explanations(features, labels, themes, top, leans)
+        # A long report, a slice at a time: the labels are known only at the end, so each slice
+        # keeps every label's terms (a few a paragraph), and its report's leans join them after.
+        headings = None if headings is None else list(headings)
+        terms = []
+
+        def keep(features):
+            rows = features.shape[0]
+            terms.extend(zip(*(self._explanations(features, [label] * rows, None, top) for label in self.classes_)))
+
+        own, heading_probabilities = context.sliced_proba(self, texts, headings, each_slice=keep)
         themes = context.title_theme(self, texts, reports)
-        probabilities, leans = context.report_proba(self, texts, features, headings, themes, reports)
-        labels = self.classes_[np.argmax(probabilities, axis=1)] if len(texts) else []
-        return probabilities, self._explanations(features, labels, themes, top, leans)
+        probabilities, leans = context.in_report(self, texts, own, heading_probabilities, headings, themes, reports)
+        best = np.argmax(probabilities, axis=1)
+        return probabilities, context.with_report_terms(self, [found[k] for found, k in zip(terms, best)],
+                                                        self.classes_[best], themes, top, leans)
 
     def predict_report(self, X, *, headings=None, reports=None):
         """Labels of paragraphs read in order as parts of reports (see :meth:`predict_report_proba`)."""
@@ -211,7 +230,7 @@ class ParagraphClassifier(DefaultsForNewParams, Classifier):
         if coef.shape[0] == 1:  # two labels: one row of weights for the second
             coef = np.vstack([-coef[0], coef[0]])
         rows = {label: i for i, label in enumerate(self.classes_)}
-        explanations = []
+        terms = []
         for position, label in enumerate(labels):
             start, end = features.indptr[position], features.indptr[position + 1]
             indices = features.indices[start:end]
@@ -219,14 +238,8 @@ class ParagraphClassifier(DefaultsForNewParams, Classifier):
             # The ``top`` largest, ties in column order; the report's leans (if they count) then
             # take their place among them, after features of equal weight.
             order = np.argsort(-contributions, kind="stable")[:top]
-            terms = [(str(names[indices[k]]), float(contributions[k])) for k in order]
-            if themes is not None and themes[position, rows[label]]:
-                terms.append((f"title:{label}", float(themes[position, rows[label]])))
-            if leans and position in leans and self.classes_[np.argmax(leans[position])] == label:
-                terms.append((f"section:{label}", float(self.section_weight)))
-            terms.sort(key=lambda term: -term[1])
-            explanations.append([term for term in terms[:top] if term[1] > 0])
-        return explanations
+            terms.append([(str(names[indices[k]]), float(contributions[k])) for k in order])
+        return context.with_report_terms(self, terms, labels, themes, top, leans)
 
 
 def _fallback(labels) -> str:

@@ -120,17 +120,20 @@ def write_csv(report, out, header: bool, explain: bool = False) -> None:
 
 def train_docs(reports) -> list:
     """Each report's ``doc`` in --format train, unique in the batch: its file name without the
-    extension; with it where two files differ only by extension (a.txt, a.pdf); the whole path
-    where two folders hold the same name (``doc`` keeps reports apart)."""
-    def bare(name):
-        return os.path.splitext(name)[0].strip("<>")  # <stdin> → stdin
-
+    extension (:func:`train_doc`); with it where two files differ only by extension (a.txt, a.pdf);
+    the whole path where two folders hold the same name (``doc`` keeps reports apart)."""
     names = [report.name.strip("<>") for report in reports]
-    for spell in (lambda n: bare(os.path.basename(n)), os.path.basename, lambda n: n):
+    for spell in (train_doc, os.path.basename, lambda n: n):
         docs = [spell(name) for name in names]
         if len(set(docs)) == len(docs):
             return docs
     return docs
+
+
+def train_doc(name: str) -> str:
+    """A report's ``doc`` in --format train when no other file of the batch has it: its file name
+    without the extension (``<stdin>`` is ``stdin``)."""
+    return os.path.splitext(os.path.basename(name.strip("<>")))[0].strip("<>")
 
 
 def write_train(report, out, doc: str) -> None:
@@ -181,18 +184,32 @@ def parquet_schema(labels, explain: bool = False):
     return pyarrow.schema(fields + [("label2", pyarrow.string())])
 
 
+# Rows a Parquet row group holds at most (or fewer, when their text reaches _ROW_GROUP_CHARS):
+# a batch is written a row group at a time, never held whole.  Fewer rows than that make one row
+# group, the file pyarrow.parquet.write_table makes of them, byte for byte.
+_ROW_GROUP_ROWS = 65_536
+_ROW_GROUP_CHARS = 16_000_000
+
+
 def write_parquet(reports, out, labels, explain: bool = False) -> None:
-    """Every paragraph of ``reports`` as one row of a Parquet file (binary stream ``out``), with the
-    fields and values of :func:`write_jsonl`: for outputs too big to read back line by line."""
+    """Every paragraph of ``reports`` (any iterable, read once) as one row of a Parquet file
+    (binary stream ``out``), with the fields and values of :func:`write_jsonl`: for outputs too big
+    to read back line by line."""
     import pyarrow
     import pyarrow.parquet
 
-    rows = []
-    for report in reports:
-        for p in report.paragraphs:
-            row = p.to_dict(report.name)
-            if explain:
-                row["explanation"] = json.dumps(row.get("explanation") or [], ensure_ascii=False)
-            rows.append(row)
-    table = pyarrow.Table.from_pylist(rows, schema=parquet_schema(labels, explain))
-    pyarrow.parquet.write_table(table, out)
+    schema = parquet_schema(labels, explain)
+    rows, size, groups = [], 0, 0
+    with pyarrow.parquet.ParquetWriter(out, schema) as writer:
+        for report in reports:
+            for p in report.paragraphs:
+                row = p.to_dict(report.name)
+                if explain:
+                    row["explanation"] = json.dumps(row.get("explanation") or [], ensure_ascii=False)
+                rows.append(row)
+                size += len(p.text)
+                if len(rows) >= _ROW_GROUP_ROWS or size >= _ROW_GROUP_CHARS:
+                    writer.write_table(pyarrow.Table.from_pylist(rows, schema=schema))
+                    rows, size, groups = [], 0, groups + 1
+        if rows or not groups:  # no rows at all: what write_table writes of an empty table
+            writer.write_table(pyarrow.Table.from_pylist(rows, schema=schema))

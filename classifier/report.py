@@ -9,13 +9,14 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from .blank import SPACE
+from .context import slices
 from .labels import in_guide_order
 from .mixed import secondary_labels
 from .read import Document
 from .script import to_simplified
 from .segment import segment
 
-__all__ = ["LabelledParagraph", "LabelledReport", "label_report", "label_reports"]
+__all__ = ["LabelledParagraph", "LabelledReport", "label_report", "label_reports", "iter_labelled_reports"]
 
 
 @dataclass
@@ -110,42 +111,49 @@ def label_reports(model, documents, explain: int = 0, jobs: int = 1, progress=No
     characters, much faster than one call a report; ``jobs`` > 1 spreads the chunks over that many
     processes.  A paragraph's scores depend on its own report only (its neighbours, its headings),
     so they are the same whatever the chunks and ``jobs``.  ``progress(done)`` is told how many
-    reports are done.  ``join_wrapped`` is :func:`segment`'s.
+    reports are done.  ``join_wrapped`` is :func:`segment`'s.  :func:`iter_labelled_reports` gives
+    the same reports one by one, holding only those under way.
     """
-    documents = _documents(documents)
+    return list(iter_labelled_reports(model, _documents(documents), explain, jobs, progress, join_wrapped))
+
+
+def iter_labelled_reports(model, documents, explain: int = 0, jobs: int = 1, progress=None,
+                          join_wrapped: bool = True):
+    """The reports of :func:`label_reports`, yielded in the order of ``documents`` as soon as each
+    is labelled: ``documents`` (any iterable of :class:`read.Document`) is read only as far as the
+    chunks under way need (about ``_CHUNK_CHARS`` characters, ``2 * jobs`` chunks with ``jobs`` > 1),
+    so a batch of any length is held a few reports at a time."""
     labels = tuple(str(c) for c in model.classes_)
     fallback = getattr(model, "fallback_label_", "other" if "other" in labels else None)
-    segmented = []  # paragraphs of each report, filled as the chunks are cut
-    chunks = _chunks(documents, segmented, join_wrapped)
+    segmented = deque()  # (document, paragraphs) of reports cut and not yet placed, in order
+    chunks = _chunks(_checked(documents), segmented, join_wrapped)
     if jobs > 1:
         scored = _score_parallel(model, chunks, explain, jobs, fallback)
     else:
         scored = (_score(model, chunk, explain, fallback) for chunk in chunks)
-    rows = deque()  # (probabilities, best, explanation, label2) of paragraphs scored and not yet placed
-    results = []
+    rows = _Rows()  # of paragraphs scored and not yet placed
+    done = 0
 
     def place():
-        """Make the reports whose paragraphs are all scored (reports with none, too)."""
-        while len(results) < len(segmented) and len(rows) >= len(segmented[len(results)]):
-            number = len(results)
-            document = documents[number]
-            paragraphs = [_labelled(p, rows.popleft(), labels) for p in segmented[number]]
-            segmented[number] = None
-            results.append(LabelledReport(document.name, document.text, paragraphs, labels,
-                                          document.encoding, fallback))
+        """The reports whose paragraphs are all scored (reports with none, too)."""
+        nonlocal done
+        while segmented and len(rows) >= len(segmented[0][1]):
+            document, paragraphs = segmented.popleft()
+            for number, p in enumerate(paragraphs):  # in place: each Paragraph freed as it is replaced
+                paragraphs[number] = _labelled(p, rows.take(), labels)
+            report = LabelledReport(document.name, document.text, paragraphs, labels, document.encoding, fallback)
+            done += 1
             if progress:
-                progress(len(results))
+                progress(done)
+            yield report
 
-    # Closed on the way out, whatever stops the loop (Ctrl-C in ``progress``, an error): the
-    # workers of ``jobs`` > 1 stop then, not when the generator is collected.
+    # Closed on the way out, whatever stops the loop (Ctrl-C in ``progress``, an error, a caller
+    # that stops reading): the workers of ``jobs`` > 1 stop then, not when it is collected.
     with contextlib.closing(scored):
         for probabilities, explanations, seconds in scored:
-            best = probabilities.argmax(axis=1)
-            rows.extend(zip(probabilities.tolist(), best.tolist(),
-                            explanations if explanations is not None else [None] * len(best), seconds))
-            place()
-        place()
-    return results
+            rows.add(probabilities, explanations, seconds)
+            yield from place()
+        yield from place()
 
 
 # Characters of paragraph text a model call takes: big enough that the per-call cost of the
@@ -155,30 +163,38 @@ _CHUNK_CHARS = 50_000
 
 
 def _documents(documents) -> list:
-    """``documents`` as a list, refusing anything but :class:`read.Document` objects in one line
+    """``documents`` as a list, refusing anything but :class:`read.Document` objects (:func:`_checked`)."""
+    return list(_checked(documents))
+
+
+def _one_or_many(documents):
+    return [documents] if isinstance(documents, (str, Document)) else documents
+
+
+def _checked(documents):
+    """``documents`` one by one, refusing anything but :class:`read.Document` objects in one line
     that says what to pass instead."""
-    documents = [documents] if isinstance(documents, (str, Document)) else list(documents)
-    wrong = next((d for d in documents if not isinstance(d, Document)), None)
-    if wrong is not None:
-        shown = repr(wrong[:20] if isinstance(wrong, str) else wrong)
-        shown = shown if len(shown) <= 40 else shown[:37] + "..."
-        raise TypeError(f"label_reports takes classifier.read.Document objects, not {type(wrong).__name__}s "
-                        f"like {shown}: give [Document(name, text), ...] (read_document(path) reads a file), "
-                        "or label_report(model, text) for one text")
-    return documents
+    for document in _one_or_many(documents):
+        if not isinstance(document, Document):
+            shown = repr(document[:20] if isinstance(document, str) else document)
+            shown = shown if len(shown) <= 40 else shown[:37] + "..."
+            raise TypeError(f"label_reports takes classifier.read.Document objects, not {type(document).__name__}s "
+                            f"like {shown}: give [Document(name, text), ...] (read_document(path) reads a file), "
+                            "or label_report(model, text) for one text")
+        yield document
 
 
 def _chunks(documents, segmented, join_wrapped=True):
     """Cut the documents' paragraphs into chunks of (texts, headings, report numbers), appending
-    each report's paragraphs to ``segmented`` as it goes."""
+    each (document, paragraphs) to ``segmented`` as it goes."""
     texts, headings, numbers, size = [], [], [], 0
     for number, document in enumerate(documents):
         # The model knows simplified characters: a traditional report is segmented and scored
         # in simplified ones (of the same length), and keeps its own characters in the results.
         simplified = to_simplified(document.text)
         paragraphs = segment(simplified, document.headings, join_wrapped=join_wrapped)
-        segmented.append(_in_own_characters(paragraphs, document.text) if simplified is not document.text
-                         else paragraphs)
+        segmented.append((document, _in_own_characters(paragraphs, document.text)
+                          if simplified is not document.text else paragraphs))
         for p in paragraphs:
             texts.append(p.text)
             headings.append(p.heading)
@@ -199,6 +215,34 @@ def _in_own_characters(paragraphs, text):
                                 headings=tuple(own.get(h, h) for h in p.headings)) for p in paragraphs]
 
 
+class _Rows:
+    """The rows of scored chunks, taken one by one in order as (probabilities, best, explanation,
+    label2): a row becomes Python numbers only when its paragraph is placed."""
+
+    def __init__(self):
+        self._chunks = deque()  # (probabilities, best, explanations, label2s), the first from _at on
+        self._at = 0
+        self._left = 0
+
+    def __len__(self) -> int:
+        return self._left
+
+    def add(self, probabilities, explanations, seconds) -> None:
+        self._chunks.append((probabilities, probabilities.argmax(axis=1), explanations, seconds))
+        self._left += len(probabilities)
+
+    def take(self) -> tuple:
+        probabilities, best, explanations, seconds = self._chunks[0]
+        at = self._at
+        row = (probabilities[at].tolist(), int(best[at]), None if explanations is None else explanations[at],
+               seconds[at])
+        self._at, self._left = at + 1, self._left - 1
+        if self._at == len(probabilities):
+            self._chunks.popleft()
+            self._at = 0
+        return row
+
+
 def _labelled(p, row, labels):
     probabilities, best, explanation, label2 = row
     return LabelledParagraph(
@@ -217,7 +261,11 @@ def _score(model, chunk, explain, fallback=None):
         probabilities, explanations = model.explain_report(texts, headings=headings, reports=numbers, top=explain)
     else:
         probabilities, explanations = model.predict_report_proba(texts, headings=headings, reports=numbers), None
-    return probabilities, explanations, secondary_labels(model, texts, headings, probabilities.tolist(), fallback)
+    rows = probabilities.tolist()
+    # A slice at a time, as the model featurises them: each paragraph's pieces are its own.
+    seconds = [label2 for start, end in slices(texts)
+               for label2 in secondary_labels(model, texts[start:end], headings[start:end], rows[start:end], fallback)]
+    return probabilities, explanations, seconds
 
 
 def _score_parallel(model, chunks, explain, jobs, fallback=None):

@@ -5,12 +5,15 @@ against 0.44 is a toss-up, one at 0.45 against 0.10 is not, though both have the
 """
 from __future__ import annotations
 
+import heapq
+from types import SimpleNamespace
+
 from .labels import display_name
 from .output import text_cell
 from .segment import display_width
 from .tables import fit_width
 
-__all__ = ["margin", "least_sure", "write_review"]
+__all__ = ["margin", "least_sure", "LeastSure", "write_review"]
 
 
 def margin(paragraph) -> float:
@@ -22,9 +25,34 @@ def margin(paragraph) -> float:
 def least_sure(reports, count: int) -> list:
     """The ``count`` (report, paragraph) pairs of smallest margin, smallest first; ties in the
     order of the batch."""
-    pairs = [(report, p) for report in reports for p in report.paragraphs]
-    order = sorted(range(len(pairs)), key=lambda k: (margin(pairs[k][1]), k))
-    return [pairs[k] for k in order[:count]]
+    kept = LeastSure(count)
+    for report in reports:
+        kept.add(report)
+    return kept.pairs()
+
+
+class LeastSure:
+    """:func:`least_sure` fed a report at a time, holding only the ``count`` pairs it keeps
+    (``names_only``: with a stand-in holding the report's ``name`` instead of the report)."""
+
+    def __init__(self, count: int, names_only: bool = False):
+        self.count, self.names_only = count, names_only
+        self._heap = []  # (key, report, paragraph); the key of the least sure is the largest
+        self._seen = 0
+
+    def add(self, report) -> None:
+        holder = SimpleNamespace(name=report.name) if self.names_only else report
+        for p in report.paragraphs:
+            # Smaller margin first, then earlier in the batch: both negated for a heap of the largest.
+            key = (-margin(p), -self._seen)
+            self._seen += 1
+            if len(self._heap) < self.count:
+                heapq.heappush(self._heap, (key, holder, p))
+            elif self._heap and key > self._heap[0][0]:
+                heapq.heapreplace(self._heap, (key, holder, p))
+
+    def pairs(self) -> list:
+        return [(holder, p) for _, holder, p in sorted(self._heap, key=lambda entry: entry[0], reverse=True)]
 
 
 def write_review(pairs, out, text_columns: int = 40) -> None:

@@ -89,18 +89,55 @@ def finish_parsing(args, parser) -> None:
         parser.error("predict: the following arguments are required: FILE (a report, a folder or - for stdin)")
 
 
-def _progress(total):
-    """A progress bar on stderr for batches, only when stderr is a terminal."""
-    if total < 2 or not sys.stderr.isatty():
-        return lambda done: None
+def _progress(inputs):
+    """A progress bar on stderr for batches, only when stderr is a terminal: ``show(done)`` draws
+    it, ``show.skipped()`` counts a file left out.  The files are counted by name, not read."""
+    from ..read import input_files
+
+    total = 0
+    if sys.stderr.isatty():
+        try:
+            total = len(input_files(inputs)) + ("-" in inputs)
+        except InputError:  # said, in its turn, when the files are read
+            total = 0
+    if total < 2:
+        show = lambda done: None  # noqa: E731
+        show.skipped = lambda: None
+        return show
+    done_so_far = 0
 
     def show(done):
-        filled = round(30 * done / total)
+        nonlocal done_so_far
+        done_so_far = done
+        filled = round(30 * done / max(total, 1))
         sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} reports")
         if done == total:
             sys.stderr.write("\n")
         sys.stderr.flush()
+
+    def skipped():
+        nonlocal total
+        total -= 1
+        if done_so_far and done_so_far == total:
+            show(done_so_far)
+
+    show.skipped = skipped
     return show
+
+
+def _train_docs_by_name(inputs):
+    """{report name: its ``doc`` in --format train} known before any file is read, when every file
+    to read has a ``doc`` of its own by :func:`output.train_doc` (files left out cannot change that);
+    else None: then the batch's names decide (:func:`output.train_docs`) and it is held whole."""
+    from ..output import train_doc
+    from ..read import input_files, printable
+
+    try:
+        names = [printable(name) for name in input_files(inputs)] + (["<stdin>"] if "-" in inputs else [])
+    except InputError:  # said, in its turn, when the files are read
+        return None
+    docs = {name: train_doc(name) for name in names}
+    return docs if len(docs) == len(names) == len(set(docs.values())) else None
 
 
 def _check_out(args) -> None:
@@ -123,7 +160,7 @@ def run(args) -> int:
     from ..output import (TEXT_COLUMNS, output_format, plural, train_docs, write_csv, write_jsonl, write_table,
                           write_train)
     from ..read import OwnOutputError, iter_documents
-    from ..report import label_reports
+    from ..report import iter_labelled_reports
 
     chosen = output_format(args.format, args.out)
     if args.width is not None and args.full:
@@ -155,46 +192,66 @@ def run(args) -> int:
         nonlocal skipped
         skipped += not isinstance(error, OwnOutputError)  # leaving out our own output is no failure
         print(f"{PROG}: warning: {error}; skipped", file=sys.stderr)
+        progress.skipped()
 
+    # Read, labelled and written a report at a time: a batch is never held whole, except by the
+    # html page and --format train when two files would share a doc name.
     from ..tokenize import expect_files
 
     expect_files(args.inputs)  # a big batch loads the fast cut now, before reading and forking
-    documents = list(iter_documents(args.inputs, skip=skip, max_bytes=byte_limit, max_paragraphs=paragraph_limit))
-    progress = _progress(len(documents))
-    reports = label_reports(model, documents, explain=args.explain, jobs=args.jobs, progress=progress)
-    review = []
+    documents = iter_documents(args.inputs, skip=skip, max_bytes=byte_limit, max_paragraphs=paragraph_limit)
+    progress = _progress(args.inputs)
+    reports = iter_labelled_reports(model, documents, explain=args.explain, jobs=args.jobs, progress=progress)
+    docs = _train_docs_by_name(args.inputs) if chosen == "train" else None
+    if chosen == "html" or (chosen == "train" and docs is None):
+        reports = list(reports)
+        if chosen == "train":
+            docs = dict(zip((report.name for report in reports), train_docs(reports)))
+    review = None
     if args.review:
-        from ..review import least_sure
+        from ..review import LeastSure
 
-        review = least_sure(reports, args.review)
-    docs = train_docs(reports) if chosen == "train" else None
+        review = LeastSure(args.review, names_only=chosen != "html")
+    written = 0
+
+    def each(reports):
+        """The reports as they come, counted and offered to --review."""
+        nonlocal written
+        for report in reports:
+            written += 1
+            if review:
+                review.add(report)
+            yield report
+
     if chosen == "parquet":
         from ..files import atomic_writer
         from ..output import write_parquet
 
         with atomic_writer(args.out, args.force, binary=True) as out:
-            write_parquet(reports, out, reports[0].labels if reports else tuple(map(str, model.classes_)),
-                          explain=bool(args.explain))
+            write_parquet(each(reports), out, tuple(map(str, model.classes_)), explain=bool(args.explain))
     with output(args.out, args.force, "utf-8-sig" if chosen == "csv" else "utf-8") if chosen != "parquet" \
             else contextlib.nullcontext() as out:
         if chosen == "html":
             from ..html_report import write_html
 
-            write_html(reports, out, review=review)
-        for number, report in enumerate(reports):
+            reports = list(each(reports))
+            write_html(reports, out, review=review.pairs() if review else [])
+            reports = ()
+        for report in each(reports) if chosen != "parquet" else ():
             if chosen == "table":
                 write_table(report, out, width)
             elif chosen == "train":
-                write_train(report, out, docs[number])
+                write_train(report, out, docs[report.name])
             elif chosen == "jsonl":
                 write_jsonl(report, out)
             elif chosen == "csv":
-                write_csv(report, out, header=number == 0, explain=bool(args.explain))
-    if review:  # after the output: on a terminal it is the last thing shown
+                write_csv(report, out, header=written == 1, explain=bool(args.explain))
+    pairs = review.pairs() if review else []
+    if pairs:  # after the output: on a terminal it is the last thing shown
         from ..review import write_review
 
         sys.stdout.flush()
-        write_review(review, sys.stderr, width if args.width is not None or args.full else 40)
+        write_review(pairs, sys.stderr, width if args.width is not None or args.full else 40)
     if args.out:
-        print(f"wrote {len(reports)} {plural(len(reports), 'report')} to {args.out}", file=sys.stderr)
+        print(f"wrote {written} {plural(written, 'report')} to {args.out}", file=sys.stderr)
     return 1 if skipped else 0
