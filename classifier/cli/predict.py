@@ -194,11 +194,11 @@ def run(args) -> int:
         print(f"{PROG}: warning: {error}; skipped", file=sys.stderr)
         progress.skipped()
 
-    # Read, labelled and written a report at a time: a batch is never held whole, except by the
-    # html page and --format train when two files would share a doc name.
     from ..tokenize import expect_files
 
     expect_files(args.inputs)  # a big batch loads the fast cut now, before reading and forking
+    # Read, labelled and written a report at a time: a batch is never held whole, except by the
+    # html page and --format train when two files would share a doc name.
     documents = iter_documents(args.inputs, skip=skip, max_bytes=byte_limit, max_paragraphs=paragraph_limit)
     progress = _progress(args.inputs)
     reports = iter_labelled_reports(model, documents, explain=args.explain, jobs=args.jobs, progress=progress)
