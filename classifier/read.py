@@ -26,7 +26,8 @@ from .limits import megabytes, too_large
 from .own_output import own_output_kind
 from .pdf import read_pdf
 from .webpage import read_webpage, webpage_charset
-from .windows import WINDOW_CHARS, TextWindows, spool
+from . import windows as _windows
+from .windows import TextWindows, spool
 from .word import read_docx
 
 __all__ = ["Document", "TextWindows", "decode", "read_document", "document_from_bytes", "iter_documents", "input_files", "printable",
@@ -211,9 +212,13 @@ def read_document(path: str, max_bytes: int | None = None, windows: bool = False
     return document_from_bytes(path, _read_bytes(path, limit), limit)
 
 
-# More bytes than this hold more than WINDOW_CHARS characters in any encoding read (4 bytes a
-# character at most): a text this short is read whole as ever, then windowed only if it is long.
-_SMALL_BYTES = 4 * WINDOW_CHARS + 4
+
+
+def _small_bytes() -> int:
+    """More bytes than this hold more than WINDOW_CHARS characters in any encoding read (4 bytes a
+    character at most): a text this short is read whole as ever, then windowed only if it is long."""
+    return 4 * _windows.WINDOW_CHARS + 4
+
 _CONVERTED_SUFFIXES = (".docx", ".pdf", ".html", ".htm", ".doc", ".wps")
 
 
@@ -227,11 +232,11 @@ def _long_text(path: str, limit: int):
         size = os.path.getsize(path)
     except OSError:
         return None  # said when it is opened
-    if size <= WINDOW_CHARS:  # a character takes a byte at least
+    if size <= _windows.WINDOW_CHARS:  # a character takes a byte at least
         return None
     if size > limit:
         raise too_large(path, limit)
-    data = _read_bytes(path, limit) if size <= _SMALL_BYTES else None
+    data = _read_bytes(path, limit) if size <= _small_bytes() else None
     return _windows_of(path, path, data, temporary=False)
 
 
@@ -241,10 +246,10 @@ def _stdin_or_windows(limit: int):
     if sys.stdin is None:  # started with standard input closed (<&-)
         raise InputError("-", "standard input is closed: give the report as a file")
     try:
-        head = _read_limited(sys.stdin.buffer, "<stdin>", min(limit, _SMALL_BYTES)) if limit <= _SMALL_BYTES \
-            else sys.stdin.buffer.read(_SMALL_BYTES + 1)
-        if len(head) <= WINDOW_CHARS or _is_docx(head) or head.startswith(b"%PDF-") or _is_webpage(head):
-            if len(head) <= _SMALL_BYTES:
+        small = _small_bytes()
+        head = _read_limited(sys.stdin.buffer, "<stdin>", limit) if limit <= small else sys.stdin.buffer.read(small + 1)
+        if len(head) <= _windows.WINDOW_CHARS or _is_docx(head) or head.startswith(b"%PDF-") or _is_webpage(head):
+            if len(head) <= _small_bytes():
                 return head
             data = head + sys.stdin.buffer.read(limit + 1 - len(head))  # converted whole, as ever
             if len(data) > limit:
@@ -253,7 +258,7 @@ def _stdin_or_windows(limit: int):
         copy = spool(io.BufferedReader(_Chained(head, sys.stdin.buffer)), limit, "<stdin>")
     except OSError as err:
         raise InputError("-", f"standard input cannot be read ({err.strerror or err})") from None
-    return _windows_of("<stdin>", copy, head if len(head) <= _SMALL_BYTES else None, temporary=True) or head
+    return _windows_of("<stdin>", copy, head if len(head) <= _small_bytes() else None, temporary=True) or head
 
 
 def _windows_of(name: str, path: str, data, temporary: bool):
@@ -262,7 +267,7 @@ def _windows_of(name: str, path: str, data, temporary: bool):
     try:
         if data is not None:
             text, encoding = decode(data, name)
-            if len(text) <= WINDOW_CHARS:
+            if len(text) <= _windows.WINDOW_CHARS:
                 if temporary:
                     os.remove(path)
                 return None
