@@ -22,7 +22,7 @@ from .convert import convert_office
 from .errors import InputError
 from .limits import max_bytes as _max_bytes
 from .limits import max_paragraphs as _max_paragraphs
-from .limits import megabytes, too_large
+from .limits import too_large
 from .own_output import own_output_kind
 from .pdf import read_pdf
 from .webpage import read_webpage, webpage_charset

@@ -86,7 +86,7 @@ def _allowed(text, paragraphs, windows):
     """The paragraphs (by start) that may differ from reading the text whole: those of a report
     (title to next title) that does not lie inside the text read for their window (the window
     and a piece on either side)."""
-    from classifier.windows import TextWindows, regions
+    from classifier.windows import regions
 
     spans = _report_spans(text, paragraphs)
     allowed = set()
@@ -264,3 +264,12 @@ def test_a_long_text_of_shared_documents_in_default_windows(default_model, tmp_p
     assert [(p.start, p.end) for p in rows] == [(p.start, p.end) for p in whole]
     differ = {a.start for a, b in zip(whole, rows) if _key(a) != _key(b)}
     assert differ <= _allowed(text, whole, read_document(str(path), windows=True))
+
+
+def test_jobs_and_explain_give_the_same_windowed_rows(cli, small_windows, tmp_path):
+    path = tmp_path / "long.txt"
+    path.write_text(_text(12), encoding="utf-8")
+    one = cli("predict", "--format", "jsonl", "--explain", "3", path)
+    two = cli("predict", "--format", "jsonl", "--explain", "3", "--jobs", "2", path)
+    assert one.returncode == two.returncode == 0
+    assert one.stdout == two.stdout and '"explanation"' in one.stdout
