@@ -494,7 +494,7 @@ def check_paragraphs(document: Document, limit: int | None = None) -> None:
             return
         from .windows import window_paragraphs
 
-        count = sum(sum(keep) for _, _, _, keep in window_paragraphs(document, segment))
+        count = sum(sum(keep) for _, _, keep in window_paragraphs(document, lambda text: (segment(text),)))
     elif len(document.text) <= limit:  # a paragraph holds a character at least: nothing to count
         return
     else:

@@ -253,9 +253,9 @@ def _chunks(documents, segmented, join_wrapped=True):
     """Cut the documents' paragraphs into chunks of (texts, headings, report numbers), appending
     each (document, paragraphs) to ``segmented`` as it goes."""
     texts, headings, numbers, size = [], [], [], 0
-    for number, (document, paragraphs, window) in enumerate(_segmented(documents, join_wrapped)):
+    for number, (document, paragraphs, scored, window) in enumerate(_segmented(documents, join_wrapped)):
         segmented.append((document, paragraphs, window))
-        for p in paragraphs:
+        for p in scored:
             texts.append(p.text)
             headings.append(p.heading)
             numbers.append(number)
@@ -268,18 +268,19 @@ def _chunks(documents, segmented, join_wrapped=True):
 
 
 def _segmented(documents, join_wrapped=True):
-    """(document, its paragraphs, None) for each document; for a long text read in windows
-    (:class:`windows.TextWindows`), (document, the paragraphs of a window and its context, (offset,
-    which are kept, part number, whether last, index of the first kept)) for each window."""
+    """(document, its paragraphs, the same as scored, None) for each document; for a long text read
+    in windows (:class:`windows.TextWindows`), (document, the paragraphs of a window and its
+    context, the same as scored, (offset, which are kept, part number, whether last, index of the
+    first kept)) for each window."""
     for document in documents:
         if not isinstance(document, TextWindows):
-            yield document, _paragraphs(document.text, document.headings, join_wrapped), None
+            yield (document, *_own_and_scored(document.text, document.headings, join_wrapped), None)
             continue
         try:
-            windows = list_ahead(window_paragraphs(document, lambda text: _paragraphs(text, (), join_wrapped)))
+            windows = window_paragraphs(document, lambda text: _own_and_scored(text, (), join_wrapped))
             index = 0
-            for part, ((offset, _, paragraphs, keep), last) in enumerate(windows):
-                yield document, paragraphs, (offset, keep, part, last, index)
+            for part, ((offset, (paragraphs, scored), keep), last) in enumerate(list_ahead(windows)):
+                yield document, paragraphs, scored, (offset, keep, part, last, index)
                 index += sum(keep)
         finally:
             document.close()
@@ -299,13 +300,13 @@ def list_ahead(items):
 _NONE = object()
 
 
-def _paragraphs(text, headings, join_wrapped):
-    """The paragraphs of ``text``: the model knows simplified characters, so a traditional report
-    is segmented and scored in simplified ones (of the same length), and keeps its own characters
-    in the results."""
+def _own_and_scored(text, headings, join_wrapped):
+    """(the paragraphs of ``text``, the same as scored).  The model knows simplified characters: a
+    traditional report is segmented and scored in simplified ones (of the same length), and keeps
+    its own characters in the results."""
     simplified = to_simplified(text)
     paragraphs = segment(simplified, headings, join_wrapped=join_wrapped)
-    return _in_own_characters(paragraphs, text) if simplified is not text else paragraphs
+    return (_in_own_characters(paragraphs, text) if simplified is not text else paragraphs), paragraphs
 
 
 def _in_own_characters(paragraphs, text):

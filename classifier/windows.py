@@ -105,21 +105,21 @@ def _region(before, window, after):
 
 
 def window_paragraphs(windows: TextWindows, segment_text):
-    """For each window: (offset of its text, its paragraphs with offsets into that text, whether
-    each is kept), where ``segment_text(text)`` segments a window's text.  A kept paragraph starts
-    in the window and after the end of the last one kept before: every paragraph is kept once, in
-    order, none overlapping."""
+    """For each window: (offset of the text read for it, ``segment_text(text)``, whether each
+    paragraph is kept).  ``segment_text`` gives one list of paragraphs or more, with the same
+    offsets into ``text`` (the first decides).  A kept paragraph starts in the window and after the
+    end of the last one kept before: every paragraph is kept once, in order, none overlapping."""
     last_end = 0
     for text, offset, keep_from, keep_to in regions(windows.pieces()):
-        paragraphs = segment_text(text)
+        segmented = segment_text(text)
         keep = []
-        for p in paragraphs:
+        for p in segmented[0]:
             start = offset + p.start
             kept = keep_from <= start < keep_to and start >= last_end
             if kept:
                 last_end = offset + p.end
             keep.append(kept)
-        yield offset, text, paragraphs, keep
+        yield offset, segmented, keep
 
 
 def spool(stream, limit: int, name: str):

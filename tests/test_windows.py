@@ -273,3 +273,14 @@ def test_jobs_and_explain_give_the_same_windowed_rows(cli, small_windows, tmp_pa
     two = cli("predict", "--format", "jsonl", "--explain", "3", "--jobs", "2", path)
     assert one.returncode == two.returncode == 0
     assert one.stdout == two.stdout and '"explanation"' in one.stdout
+
+
+def test_a_traditional_text_in_windows_keeps_its_own_characters(default_model, small_windows, tmp_path):
+    from opencc import OpenCC
+
+    text = OpenCC("s2t").convert(_text(12))
+    path = tmp_path / "long.txt"
+    path.write_text(text, encoding="utf-8")
+    rows = [p for part in _windowed(default_model, path) for p in part.paragraphs]
+    assert rows and all(text[p.start:p.end] == p.text for p in rows)
+    assert [_key(p) for p in rows] == [_key(p) for p in _whole_rows(default_model, text)]
