@@ -279,14 +279,14 @@ def _segmented(documents, join_wrapped=True):
         try:
             windows = window_paragraphs(document, lambda text: _own_and_scored(text, (), join_wrapped))
             index = 0
-            for part, ((offset, (paragraphs, scored), keep), last) in enumerate(list_ahead(windows)):
+            for part, ((offset, (paragraphs, scored), keep), last) in enumerate(_with_last(windows)):
                 yield document, paragraphs, scored, (offset, keep, part, last, index)
                 index += sum(keep)
         finally:
             document.close()
 
 
-def list_ahead(items):
+def _with_last(items):
     """(item, whether it is the last) for each of ``items``, read one ahead."""
     items = iter(items)
     previous = next(items, _NONE)
