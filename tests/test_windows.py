@@ -217,11 +217,18 @@ def test_the_table_of_a_windowed_text_counts_at_the_end(cli, default_model, smal
                              + "share of the report by area:\n" + summary)
 
 
-def test_stdin_and_html_of_a_windowed_text(cli, default_model, small_windows, tmp_path, monkeypatch):
+@pytest.mark.parametrize("reports", [12, 60])  # read whole first (fewer than 4 bytes a window's character), or not
+def test_stdin_and_html_of_a_windowed_text(cli, default_model, small_windows, tmp_path, monkeypatch, reports):
     import io
     import sys
 
-    text = _text(12)
+    text = _text(reports)
+    assert (len(text.encode("gb18030")) > 4 * small_windows.WINDOW_CHARS + 4) == (reports == 60)
+    import tempfile
+
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spool))
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode("gb18030"))))
     result = cli("predict", "--format", "jsonl", "-")
     assert result.returncode == 0, result.stderr
@@ -229,6 +236,7 @@ def test_stdin_and_html_of_a_windowed_text(cli, default_model, small_windows, tm
     assert rows and all(text[row["start"]:row["end"]] == row["text"] for row in rows)
     assert [row["index"] for row in rows] == list(range(len(rows)))
     assert {row["file"] for row in rows} == {"<stdin>"}
+    assert not list(spool.iterdir())  # the copy of standard input is removed
     path = tmp_path / "long.txt"
     path.write_text(text, encoding="utf-8")
     page = tmp_path / "out.html"
