@@ -3,6 +3,7 @@
 
     OPENBLAS_NUM_THREADS=1 python benchmarks/memory.py            # 1 … 50 MB texts, batches of 100 … 5000 files
     python benchmarks/memory.py --sizes 1 5 --batches 100          # a shorter run
+    python benchmarks/memory.py --sizes 10 50 100 200 --batches    # one text read in windows, up to 200 MB
 
 Measures (a) one synthetic text made by joining the shared corpus's documents (blank lines between
 them) again and again up to each size in MB, run with ``--max-mb`` and ``--max-paragraphs`` raised

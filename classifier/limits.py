@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-__all__ = ["MAX_MB", "MAX_PARAGRAPHS", "max_bytes", "max_paragraphs", "megabytes"]
+__all__ = ["MAX_MB", "MAX_PARAGRAPHS", "max_bytes", "max_paragraphs", "megabytes", "too_large"]
 
 MAX_MB = 50
 MAX_PARAGRAPHS = 200_000
@@ -46,3 +46,10 @@ def megabytes(limit: int) -> str:
     value = limit / 1_000_000
     shown = f"{value:.1f}".removesuffix(".0") if value >= 1 else f"{value:.3g}"
     return f"{shown} MB"
+
+
+def too_large(name: str, limit: int):
+    """The :class:`errors.InputError` refusing ``name``, larger than ``limit`` bytes."""
+    from .errors import InputError
+
+    return InputError(name, f"is larger than the limit of {megabytes(limit)} (--max-mb or $CLASSIFIER_MAX_MB raises it)")

@@ -10,7 +10,7 @@ from .labels import display_name, in_guide_order
 from .segment import display_width
 from .tables import fit_width as _fit
 
-__all__ = ["write_table", "write_jsonl", "write_csv", "spreadsheet_text", "write_summary_table", "write_train",
+__all__ = ["write_table", "write_table_part", "write_jsonl", "write_csv", "spreadsheet_text", "write_summary_table", "write_train",
            "train_docs", "FORMATS", "output_format", "plural"]
 
 
@@ -37,18 +37,39 @@ def write_table(report, out, text_columns: int = TEXT_COLUMNS) -> None:
     it has one, the confidence, the text cut to ``text_columns``, 0 for all), then the share each
     area takes."""
     label_columns = max(display_width(display_name(label)) for label in report.labels) + 2
+    out.write(f"== {report.name}: {_counts(report)} ==\n")
+    _table_rows(report, out, text_columns, label_columns, head=True)
+    write_summary_table(report, out, label_columns)
+
+
+def _counts(report) -> str:
+    paragraphs, characters = sum(entry["paragraphs"] for entry in report.summary.values()), report.characters
+    return f"{paragraphs} {plural(paragraphs, 'paragraph')}, {characters} {plural(characters, 'character')}"
+
+
+def write_table_part(report, out, text_columns: int, totalled=None) -> None:
+    """A window of a long text (:attr:`report.LabelledReport.part`) in the table: the first says
+    that the counts come at the end, each writes its rows, the last (``totalled``: the report
+    without paragraphs, carrying the summary of all its parts) the counts and the shares."""
+    label_columns = max(display_width(display_name(label)) for label in report.labels) + 2
+    if report.part == 0:
+        out.write(f"== {report.name}: read in windows, counted at the end ==\n")
+    _table_rows(report, out, text_columns, label_columns, head=report.part == 0)
+    if totalled is not None:
+        out.write(f"== {report.name}: {_counts(totalled)} ==\n")
+        write_summary_table(totalled, out, label_columns)
+
+
+def _table_rows(report, out, text_columns, label_columns, head) -> None:
     also_columns = max(display_width(label) for label in report.labels) + 2
-    paragraphs, characters = len(report.paragraphs), report.characters
-    out.write(f"== {report.name}: {paragraphs} {plural(paragraphs, 'paragraph')}, "
-              f"{characters} {plural(characters, 'character')} ==\n")
-    out.write(f"{'#':>4}  {_fit('label', label_columns)}{_fit('also', also_columns)}{'conf':>5}  text\n")
+    if head:
+        out.write(f"{'#':>4}  {_fit('label', label_columns)}{_fit('also', also_columns)}{'conf':>5}  text\n")
     for p in report.paragraphs:
         out.write(f"{p.index + 1:>4}  {_fit(display_name(p.label), label_columns)}"
                   f"{_fit(p.label2 or '', also_columns)}{p.confidence:5.2f}  {text_cell(p.text, text_columns)}\n")
         if p.explanation:
             words = explanation_text(p.explanation)
             out.write(f"{'':>4}  {'':{label_columns + also_columns}}{'':5}  ↳ {words}\n")
-    write_summary_table(report, out, label_columns)
 
 
 def write_summary_table(report, out, label_columns: int | None = None) -> None:

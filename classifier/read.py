@@ -5,6 +5,7 @@ Every problem a user can cause is raised as an :class:`InputError` naming the fi
 from __future__ import annotations
 
 import codecs
+import contextlib
 import io
 import os
 import re
@@ -21,13 +22,15 @@ from .convert import convert_office
 from .errors import InputError
 from .limits import max_bytes as _max_bytes
 from .limits import max_paragraphs as _max_paragraphs
-from .limits import megabytes
+from .limits import too_large
 from .own_output import own_output_kind
 from .pdf import read_pdf
 from .webpage import read_webpage, webpage_charset
+from . import windows as _windows
+from .windows import TextWindows, spool
 from .word import read_docx
 
-__all__ = ["Document", "decode", "read_document", "document_from_bytes", "iter_documents", "input_files", "printable",
+__all__ = ["Document", "TextWindows", "decode", "read_document", "document_from_bytes", "iter_documents", "input_files", "printable",
            "check_paragraphs", "SUPPORTED_SUFFIXES", "OwnOutputError"]
 
 _REFUSED_SUFFIXES = (".rtf", ".odt", ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".xlsx", ".xls",
@@ -150,8 +153,7 @@ def _read_limited(stream, name: str, limit: int) -> bytes:
     """At most ``limit`` bytes of ``stream``; more is refused before it is all read (``/dev/zero``)."""
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise InputError(name, f"is larger than the limit of {megabytes(limit)} "
-                               f"(--max-mb or $CLASSIFIER_MAX_MB raises it)")
+        raise too_large(name, limit)
     return data
 
 
@@ -176,12 +178,20 @@ def _check_regular(path: str) -> None:
         raise InputError(path, f"is not a regular file ({kind}), so it is not read")
 
 
-def read_document(path: str, max_bytes: int | None = None) -> Document:
+def read_document(path: str, max_bytes: int | None = None, windows: bool = False) -> Document:
     """Read one report file (.txt in any supported encoding, .docx, .pdf, .html/.htm, .doc/.wps) of
-    at most ``max_bytes`` bytes (default: :func:`limits.max_bytes`), a .docx's parts unpacked included."""
+    at most ``max_bytes`` bytes (default: :func:`limits.max_bytes`), a .docx's parts unpacked included.
+    With ``windows``, a plain text of more than :data:`windows.WINDOW_CHARS` characters comes as
+    :class:`windows.TextWindows`, read a window at a time (standard input spooled to a temporary file)."""
     limit = _max_bytes() if max_bytes is None else max_bytes
+    if windows and path != "-":
+        long = _long_text(path, limit)
+        if long is not None:
+            return long
     if path == "-":
-        data = _read_stdin(limit)
+        data = _stdin_or_windows(limit) if windows else _read_stdin(limit)
+        if isinstance(data, TextWindows):
+            return data
         if _is_docx(data):  # a Word file piped in has no name to tell it by
             return _docx_document("<stdin>", io.BytesIO(data), limit)
         if data.startswith(b"%PDF-"):
@@ -200,6 +210,163 @@ def read_document(path: str, max_bytes: int | None = None) -> Document:
             raise InputError(path, "no such file")
         return _office_document(path)
     return document_from_bytes(path, _read_bytes(path, limit), limit)
+
+
+
+
+def _small_bytes() -> int:
+    """More bytes than this hold more than WINDOW_CHARS characters in any encoding read (4 bytes a
+    character at most): a text this short is read whole as ever, then windowed only if it is long."""
+    return 4 * _windows.WINDOW_CHARS + 4
+
+_CONVERTED_SUFFIXES = (".docx", ".pdf", ".html", ".htm", ".doc", ".wps")
+
+
+def _long_text(path: str, limit: int):
+    """A plain text file of more than WINDOW_CHARS characters at ``path`` as :class:`TextWindows`;
+    None for anything else, which is read as ever."""
+    if os.path.isdir(path) or os.path.splitext(path)[1].lower() in _CONVERTED_SUFFIXES + _REFUSED_SUFFIXES:
+        return None
+    _check_regular(path)
+    try:
+        size = os.path.getsize(path)
+    except OSError:
+        return None  # said when it is opened
+    if size <= _windows.WINDOW_CHARS:  # a character takes a byte at least
+        return None
+    if size > limit:
+        raise too_large(path, limit)
+    data = _read_bytes(path, limit) if size <= _small_bytes() else None
+    return _windows_of(path, path, data, temporary=False)
+
+
+def _stdin_or_windows(limit: int):
+    """All of standard input's bytes (at most ``limit``), or, for a plain text of more than
+    WINDOW_CHARS characters, :class:`TextWindows` of a temporary copy of it."""
+    if sys.stdin is None:  # started with standard input closed (<&-)
+        raise InputError("-", "standard input is closed: give the report as a file")
+    try:
+        small = _small_bytes()
+        head = _read_limited(sys.stdin.buffer, "<stdin>", limit) if limit <= small else sys.stdin.buffer.read(small + 1)
+        if len(head) <= _windows.WINDOW_CHARS or _is_docx(head) or head.startswith(b"%PDF-") or _is_webpage(head):
+            if len(head) <= _small_bytes():
+                return head
+            data = head + sys.stdin.buffer.read(limit + 1 - len(head))  # converted whole, as ever
+            if len(data) > limit:
+                raise too_large("<stdin>", limit)
+            return data
+        copy = spool(io.BufferedReader(_Chained(head, sys.stdin.buffer)), limit, "<stdin>")
+    except OSError as err:
+        raise InputError("-", f"standard input cannot be read ({err.strerror or err})") from None
+    return _windows_of("<stdin>", copy, head if len(head) <= _small_bytes() else None, temporary=True) or head
+
+
+def _windows_of(name: str, path: str, data, temporary: bool):
+    """The text at ``path`` as :class:`TextWindows` if it holds more than WINDOW_CHARS characters,
+    else None (``data``: its bytes, when they were read whole)."""
+    try:
+        if data is not None:
+            text, encoding = decode(data, name)
+            if len(text) <= _windows.WINDOW_CHARS:
+                if temporary:
+                    os.remove(path)
+                return None
+            codec = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else encoding
+            blank = is_blank(text)
+        else:
+            encoding, codec, blank = _stream_encoding(path, name)
+        if blank:
+            raise InputError(name, "is empty (only white space)")
+        windows = TextWindows(name, path, encoding, codec, temporary)
+        with contextlib.closing(windows.pieces()) as pieces:
+            _refuse_own_output(name, next(pieces)[1])
+    except BaseException:
+        if temporary:
+            os.remove(path)
+        raise
+    return windows
+
+
+def _stream_encoding(path: str, name: str) -> tuple:
+    """(encoding, codec, whether it is blank) of a long text file, found as :func:`decode` finds
+    them, each candidate read through a block at a time; the same errors."""
+    with open(path, "rb") as handle:
+        head = handle.read(65536)
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            position, blank = _stream_check(path, encoding)
+            if position is not None:
+                raise InputError(name, f"cannot be decoded as {encoding} (byte {position})")
+            return encoding.replace("-sig", ""), encoding, blank
+    if b"\0" not in head:
+        controls = sum(1 for b in head if b in _BINARY_CONTROLS)
+        if controls > len(head) * 0.01:
+            raise InputError(name, "is a binary file, not text; " + _SUPPORTED)
+        position, blank = _stream_check(path, "utf-8")
+        if position is None:
+            return "utf-8", "utf-8", blank
+        gb18030, blank = _stream_check(path, "gb18030")
+        if gb18030 is None:
+            return "gb18030", "gb18030", blank
+    utf16 = _stream_utf16(path, head)
+    if utf16:
+        return utf16
+    if b"\0" in head:
+        raise InputError(name, "is a binary file, not text; " + _SUPPORTED)
+    raise InputError(name, f"is not UTF-8, UTF-16 or GB18030 text (undecodable byte at offset {position})")
+
+
+def _stream_utf16(path: str, head: bytes):
+    """(encoding, codec, blank) of a long UTF-16 text without a BOM, as :func:`_utf16_without_bom`
+    tells it, or None."""
+    if os.path.getsize(path) % 2:
+        return None
+    best = None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        sample = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head[:40000])[:20000]
+        share = sum(map(_common, sample)) / max(len(sample), 1)
+        if share >= 0.9 and (best is None or share > best[0]):
+            position, blank = _stream_check(path, encoding)
+            if position is None:
+                best = (share, encoding, blank)
+    return (best[1], best[1], best[2]) if best else None
+
+
+def _stream_check(path: str, codec: str) -> tuple:
+    """(byte offset of the first byte ``codec`` cannot decode, or None; whether the text is blank),
+    the file read a block at a time."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    read, blank = 0, True
+    with open(path, "rb") as handle:
+        while True:
+            block = handle.read(1 << 20)
+            try:
+                text = decoder.decode(block, final=not block)
+            except UnicodeDecodeError as err:
+                return read - len(err.object) + len(block) + err.start, blank
+            blank = blank and is_blank(text)
+            read += len(block)
+            if not block:
+                return None, blank
+
+
+class _Chained(io.RawIOBase):
+    """Bytes already read, then the rest of a stream."""
+
+    def __init__(self, head: bytes, rest):
+        self._head, self._rest = head, rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self._head:
+            size = min(len(buffer), len(self._head))
+            buffer[:size], self._head = self._head[:size], self._head[size:]
+            return size
+        data = self._rest.read(len(buffer)) if self._rest is not None else b""
+        buffer[:len(data)] = data
+        return len(data)
 
 
 _PAGE_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.I | re.S)
@@ -320,22 +487,32 @@ def printable(name: str) -> str:
 def check_paragraphs(document: Document, limit: int | None = None) -> None:
     """Refuse a report of more than ``limit`` paragraphs (default: :func:`limits.max_paragraphs`)."""
     limit = _max_paragraphs() if limit is None else limit
-    if len(document.text) <= limit:  # a paragraph holds a character at least: nothing to count
-        return
     from .segment import segment
 
-    count = len(segment(document.text, document.headings))
+    if isinstance(document, TextWindows):  # counted a window at a time, before any is labelled
+        if sum(len(text) for _, text in document.pieces()) <= limit:
+            return
+        from .windows import window_paragraphs
+
+        count = sum(sum(keep) for _, _, keep in window_paragraphs(document, lambda text: (segment(text),)))
+    elif len(document.text) <= limit:  # a paragraph holds a character at least: nothing to count
+        return
+    else:
+        count = len(segment(document.text, document.headings))
     if count > limit:
         raise InputError(document.name, f"has {count} paragraphs, more than the limit of {limit} "
                                         f"(--max-paragraphs or $CLASSIFIER_MAX_PARAGRAPHS raises it)")
 
 
-def _read_checked(path: str, max_bytes, max_paragraphs) -> Document:
+def _read_checked(path: str, max_bytes, max_paragraphs, windows=False) -> Document:
+    document = None
     try:
-        document = read_document(path, max_bytes)
+        document = read_document(path, max_bytes, windows)
         document.name = printable(document.name)
         check_paragraphs(document, max_paragraphs)
     except InputError as error:
+        if isinstance(document, TextWindows):
+            document.close()
         if printable(error.source) == error.source:
             raise
         raise InputError(printable(error.source), error.problem) from None
@@ -343,7 +520,8 @@ def _read_checked(path: str, max_bytes, max_paragraphs) -> Document:
 
 
 def iter_documents(paths: Iterable[str], skip: Callable[[InputError], None] | None = None,
-                   max_bytes: int | None = None, max_paragraphs: int | None = None) -> Iterator[Document]:
+                   max_bytes: int | None = None, max_paragraphs: int | None = None,
+                   windows: bool = False) -> Iterator[Document]:
     """Read every report named: files, folders (recursively, sorted) and ``-`` for stdin.
 
     A file that cannot be read raises its :class:`InputError`, unless ``skip`` is given and the file
@@ -351,20 +529,21 @@ def iter_documents(paths: Iterable[str], skip: Callable[[InputError], None] | No
     folder none of whose files can be read is an error all the same; so is a bad file named directly.
     So is a file of more than ``max_bytes`` bytes or a report of more than ``max_paragraphs``
     paragraphs (defaults: :mod:`limits`), and anything but a regular file (a FIFO, a device).
-    Names that are not UTF-8 come as :func:`printable` text.
+    Names that are not UTF-8 come as :func:`printable` text.  With ``windows``, a plain text of
+    more than :data:`windows.WINDOW_CHARS` characters comes as :class:`windows.TextWindows`.
     """
     paths = list(paths)
     if paths.count("-") > 1:  # checked first: the second - would read nothing
         raise InputError("-", "standard input can be read only once: give - once")
     for path in paths:
         if path == "-" or not os.path.isdir(path):
-            yield _read_checked(path, max_bytes, max_paragraphs)
+            yield _read_checked(path, max_bytes, max_paragraphs, windows)
             continue
         files = _folder_files(path)
         read = 0
         for file_path in files:
             try:
-                document = _read_checked(file_path, max_bytes, max_paragraphs)
+                document = _read_checked(file_path, max_bytes, max_paragraphs, windows)
             except InputError as error:
                 if skip is None:
                     raise

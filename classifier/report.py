@@ -13,10 +13,12 @@ from .context import slices
 from .labels import in_guide_order
 from .mixed import secondary_labels
 from .read import Document
+from .windows import TextWindows, window_paragraphs
 from .script import to_simplified
 from .segment import segment
 
-__all__ = ["LabelledParagraph", "LabelledReport", "label_report", "label_reports", "iter_labelled_reports"]
+__all__ = ["LabelledParagraph", "LabelledReport", "label_report", "label_reports", "iter_labelled_reports", "whole",
+           "whole_reports", "added", "with_summary"]
 
 
 @dataclass
@@ -59,6 +61,11 @@ class LabelledReport:
     # The label of text no area claims (the model's ``fallback_label_``): not an area to cover.
     fallback_label: str | None = "other"
     summary: dict = field(init=False)
+    # A long text read in windows (:mod:`windows`) comes as parts, one a window: ``part`` is its
+    # number (None: a whole report), ``last`` whether it ends the report.  A part holds no text
+    # (its paragraphs' offsets index the whole text) and its summary counts its own paragraphs.
+    part: int | None = None
+    last: bool = True
 
     def __post_init__(self):
         self.summary = summarise(self.paragraphs, self.labels)
@@ -74,6 +81,45 @@ class LabelledReport:
         in the guide's order."""
         return [label for label in in_guide_order(self.labels)
                 if label != self.fallback_label and self.summary[label]["paragraphs"] == 0]
+
+
+def whole(parts) -> LabelledReport:
+    """The parts of a report (:attr:`LabelledReport.part`) as one report, all paragraphs held."""
+    parts = list(parts)
+    first = parts[0]
+    return LabelledReport(first.name, "", [p for part in parts for p in part.paragraphs], first.labels,
+                          first.encoding, first.fallback_label)
+
+
+def whole_reports(reports):
+    """``reports`` with the parts of each long one joined (:func:`whole`), as they come."""
+    parts = []
+    for report in reports:
+        if report.part is None:
+            yield report
+            continue
+        parts.append(report)
+        if report.last:
+            yield whole(parts)
+            parts = []
+
+
+def added(summary, more) -> dict:
+    """Two reports' (or parts') summaries (:func:`summarise`) added up: paragraphs, characters, shares."""
+    total = {label: {"paragraphs": summary[label]["paragraphs"] + more[label]["paragraphs"],
+                     "characters": summary[label]["characters"] + more[label]["characters"], "share": 0.0}
+             for label in summary}
+    characters = sum(entry["characters"] for entry in total.values()) or 1
+    for entry in total.values():
+        entry["share"] = entry["characters"] / characters
+    return total
+
+
+def with_summary(report, summary) -> LabelledReport:
+    """``report`` (a part, say) without its paragraphs, carrying ``summary`` (all of its parts')."""
+    totalled = dataclasses.replace(report, paragraphs=[])
+    totalled.summary = summary
+    return totalled
 
 
 def summarise(paragraphs, labels) -> dict:
@@ -138,7 +184,10 @@ def iter_labelled_reports(model, documents, explain: int = 0, jobs: int = 1, pro
         """The reports whose paragraphs are all scored (reports with none, too)."""
         nonlocal done
         while segmented and len(rows) >= len(segmented[0][1]):
-            document, paragraphs = segmented.popleft()
+            document, paragraphs, window = segmented.popleft()
+            if window is not None:  # a window of a long text: its context paragraphs are left out
+                yield from place_window(document, paragraphs, window)
+                continue
             for number, p in enumerate(paragraphs):  # in place: each Paragraph freed as it is replaced
                 paragraphs[number] = _labelled(p, rows.take(), labels)
             report = LabelledReport(document.name, document.text, paragraphs, labels, document.encoding, fallback)
@@ -146,6 +195,22 @@ def iter_labelled_reports(model, documents, explain: int = 0, jobs: int = 1, pro
             if progress:
                 progress(done)
             yield report
+
+    def place_window(document, paragraphs, window):
+        nonlocal done
+        offset, keep, part, last, first_index = window
+        kept = []
+        for p, wanted in zip(paragraphs, keep):
+            row = rows.take()
+            if wanted:
+                p = dataclasses.replace(p, index=first_index + len(kept), start=p.start + offset, end=p.end + offset)
+                kept.append(_labelled(p, row, labels))
+        paragraphs.clear()
+        yield LabelledReport(document.name, "", kept, labels, document.encoding, fallback, part, last)
+        if last:
+            done += 1
+            if progress:
+                progress(done)
 
     # Closed on the way out, whatever stops the loop (Ctrl-C in ``progress``, an error, a caller
     # that stops reading): the workers of ``jobs`` > 1 stop then, not when it is collected.
@@ -175,7 +240,7 @@ def _checked(documents):
     """``documents`` one by one, refusing anything but :class:`read.Document` objects in one line
     that says what to pass instead."""
     for document in _one_or_many(documents):
-        if not isinstance(document, Document):
+        if not isinstance(document, (Document, TextWindows)):
             shown = repr(document[:20] if isinstance(document, str) else document)
             shown = shown if len(shown) <= 40 else shown[:37] + "..."
             raise TypeError(f"label_reports takes classifier.read.Document objects, not {type(document).__name__}s "
@@ -188,14 +253,9 @@ def _chunks(documents, segmented, join_wrapped=True):
     """Cut the documents' paragraphs into chunks of (texts, headings, report numbers), appending
     each (document, paragraphs) to ``segmented`` as it goes."""
     texts, headings, numbers, size = [], [], [], 0
-    for number, document in enumerate(documents):
-        # The model knows simplified characters: a traditional report is segmented and scored
-        # in simplified ones (of the same length), and keeps its own characters in the results.
-        simplified = to_simplified(document.text)
-        paragraphs = segment(simplified, document.headings, join_wrapped=join_wrapped)
-        segmented.append((document, _in_own_characters(paragraphs, document.text)
-                          if simplified is not document.text else paragraphs))
-        for p in paragraphs:
+    for number, (document, paragraphs, scored, window) in enumerate(_segmented(documents, join_wrapped)):
+        segmented.append((document, paragraphs, window))
+        for p in scored:
             texts.append(p.text)
             headings.append(p.heading)
             numbers.append(number)
@@ -205,6 +265,48 @@ def _chunks(documents, segmented, join_wrapped=True):
             texts, headings, numbers, size = [], [], [], 0
     if texts:
         yield texts, headings, numbers
+
+
+def _segmented(documents, join_wrapped=True):
+    """(document, its paragraphs, the same as scored, None) for each document; for a long text read
+    in windows (:class:`windows.TextWindows`), (document, the paragraphs of a window and its
+    context, the same as scored, (offset, which are kept, part number, whether last, index of the
+    first kept)) for each window."""
+    for document in documents:
+        if not isinstance(document, TextWindows):
+            yield (document, *_own_and_scored(document.text, document.headings, join_wrapped), None)
+            continue
+        try:
+            windows = window_paragraphs(document, lambda text: _own_and_scored(text, (), join_wrapped))
+            index = 0
+            for part, ((offset, (paragraphs, scored), keep), last) in enumerate(_with_last(windows)):
+                yield document, paragraphs, scored, (offset, keep, part, last, index)
+                index += sum(keep)
+        finally:
+            document.close()
+
+
+def _with_last(items):
+    """(item, whether it is the last) for each of ``items``, read one ahead."""
+    items = iter(items)
+    previous = next(items, _NONE)
+    for item in items:
+        yield previous, False
+        previous = item
+    if previous is not _NONE:
+        yield previous, True
+
+
+_NONE = object()
+
+
+def _own_and_scored(text, headings, join_wrapped):
+    """(the paragraphs of ``text``, the same as scored).  The model knows simplified characters: a
+    traditional report is segmented and scored in simplified ones (of the same length), and keeps
+    its own characters in the results."""
+    simplified = to_simplified(text)
+    paragraphs = segment(simplified, headings, join_wrapped=join_wrapped)
+    return (_in_own_characters(paragraphs, text) if simplified is not text else paragraphs), paragraphs
 
 
 def _in_own_characters(paragraphs, text):

@@ -158,9 +158,9 @@ def run(args) -> int:
     from ..persist import load_model
     from ..limits import max_bytes, max_paragraphs
     from ..output import (TEXT_COLUMNS, output_format, plural, train_docs, write_csv, write_jsonl, write_table,
-                          write_train)
+                          write_table_part, write_train)
     from ..read import OwnOutputError, iter_documents
-    from ..report import iter_labelled_reports
+    from ..report import added, iter_labelled_reports, whole_reports, with_summary
 
     chosen = output_format(args.format, args.out)
     if args.width is not None and args.full:
@@ -199,12 +199,15 @@ def run(args) -> int:
     expect_files(args.inputs)  # a big batch loads the fast cut now, before reading and forking
     # Read, labelled and written a report at a time: a batch is never held whole, except by the
     # html page and --format train when two files would share a doc name.
-    documents = iter_documents(args.inputs, skip=skip, max_bytes=byte_limit, max_paragraphs=paragraph_limit)
+    # A text longer than windows.WINDOW_CHARS comes in parts, a window each (report.part): written
+    # as they come, but joined (held whole) for the page and for train's clashing names.
+    documents = iter_documents(args.inputs, skip=skip, max_bytes=byte_limit, max_paragraphs=paragraph_limit,
+                               windows=True)
     progress = _progress(args.inputs)
     reports = iter_labelled_reports(model, documents, explain=args.explain, jobs=args.jobs, progress=progress)
     docs = _train_docs_by_name(args.inputs) if chosen == "train" else None
     if chosen == "html" or (chosen == "train" and docs is None):
-        reports = list(reports)
+        reports = list(whole_reports(reports))
         if chosen == "train":
             docs = dict(zip((report.name for report in reports), train_docs(reports)))
     review = None
@@ -215,10 +218,10 @@ def run(args) -> int:
     written = 0
 
     def each(reports):
-        """The reports as they come, counted and offered to --review."""
+        """The reports (or parts of one) as they come, counted and offered to --review."""
         nonlocal written
         for report in reports:
-            written += 1
+            written += report.last
             if review:
                 review.add(report)
             yield report
@@ -237,15 +240,20 @@ def run(args) -> int:
             reports = list(each(reports))
             write_html(reports, out, review=review.pairs() if review else [])
             reports = ()
+        header, summary = True, None  # the CSV's header still to write; the summary of a report's parts so far
         for report in each(reports) if chosen != "parquet" else ():
-            if chosen == "table":
+            if chosen == "table" and report.part is not None:
+                summary = report.summary if report.part == 0 else added(summary, report.summary)
+                write_table_part(report, out, width, with_summary(report, summary) if report.last else None)
+            elif chosen == "table":
                 write_table(report, out, width)
             elif chosen == "train":
                 write_train(report, out, docs[report.name])
             elif chosen == "jsonl":
                 write_jsonl(report, out)
             elif chosen == "csv":
-                write_csv(report, out, header=written == 1, explain=bool(args.explain))
+                write_csv(report, out, header=header, explain=bool(args.explain))
+                header = False
     pairs = review.pairs() if review else []
     if pairs:  # after the output: on a terminal it is the last thing shown
         from ..review import write_review
