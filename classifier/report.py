@@ -169,14 +169,14 @@ def iter_labelled_reports(model, documents, explain: int = 0, jobs: int = 1, pro
     is labelled: ``documents`` (any iterable of :class:`read.Document`) is read only as far as the
     chunks under way need (about ``_CHUNK_CHARS`` characters, ``2 * jobs`` chunks with ``jobs`` > 1),
     so a batch of any length is held a few reports at a time."""
+    if jobs > 1:
+        yield from _labelled_in_workers(model, _checked(documents), explain, jobs, progress, join_wrapped)
+        return
     labels = tuple(str(c) for c in model.classes_)
     fallback = getattr(model, "fallback_label_", "other" if "other" in labels else None)
     segmented = deque()  # (document, paragraphs) of reports cut and not yet placed, in order
     chunks = _chunks(_checked(documents), segmented, join_wrapped)
-    if jobs > 1:
-        scored = _score_parallel(model, chunks, explain, jobs, fallback)
-    else:
-        scored = (_score(model, chunk, explain, fallback) for chunk in chunks)
+    scored = (_score(model, chunk, explain, fallback) for chunk in chunks)
     rows = _Rows()  # of paragraphs scored and not yet placed
     done = 0
 
@@ -370,17 +370,53 @@ def _score(model, chunk, explain, fallback=None):
     return probabilities, explanations, seconds
 
 
-def _score_parallel(model, chunks, explain, jobs, fallback=None):
-    """Score chunks on ``jobs`` processes (:func:`workers.ordered_map`), yielding results in order;
-    the workers hold the model and the jieba dictionary from the start."""
-    chunks = iter(chunks)
+def _labelled_in_workers(model, documents, explain, jobs, progress=None, join_wrapped=True):
+    """:func:`iter_labelled_reports` on ``jobs`` processes (:func:`workers.ordered_map`): the workers,
+    forked with the model and the jieba dictionary, get whole documents in chunks of about
+    ``_CHUNK_CHARS`` characters and segment, score and label them; the parent only reads, and puts
+    each report together from its document and the labelled paragraphs that come back."""
+    labels = tuple(str(c) for c in model.classes_)
+    fallback = getattr(model, "fallback_label_", "other" if "other" in labels else None)
+    sent = deque()  # the chunks of documents under way, in order
+    chunks = _document_chunks(documents, sent)
     head = [chunk for chunk in (next(chunks, None), next(chunks, None)) if chunk is not None]
+    label = functools.partial(_label_documents, model, explain=explain, join_wrapped=join_wrapped)
     if len(head) < 2:  # one chunk: not worth a process
-        yield from (_score(model, chunk, explain, fallback) for chunk in head)
-        return
-    from .tokenize import tokenizer
-    from .workers import ordered_map
+        labelled = (label(chunk) for chunk in head)
+    else:
+        from .tokenize import tokenizer
+        from .workers import ordered_map
 
-    yield from ordered_map(functools.partial(_score, model, explain=explain, fallback=fallback),
-                           itertools.chain(head, chunks),
-                           jobs, prepare=tokenizer)
+        labelled = ordered_map(label, itertools.chain(head, chunks), jobs, prepare=tokenizer)
+    done = 0
+    # Closed on the way out, whatever stops the loop (Ctrl-C in ``progress``, an error, a caller
+    # that stops reading): the workers stop then, not when it is collected.
+    with contextlib.closing(labelled):
+        for reports in labelled:
+            for document, paragraphs in zip(sent.popleft(), reports):
+                report = LabelledReport(document.name, document.text, paragraphs, labels, document.encoding, fallback)
+                done += 1
+                if progress:
+                    progress(done)
+                yield report
+
+
+def _document_chunks(documents, sent):
+    """``documents`` in lists of about ``_CHUNK_CHARS`` characters of text, each appended to
+    ``sent`` as it is yielded."""
+    chunk, size = [], 0
+    for document in documents:
+        chunk.append(document)
+        size += len(document.text)
+        if size >= _CHUNK_CHARS:
+            sent.append(chunk)
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        sent.append(chunk)
+        yield chunk
+
+
+def _label_documents(model, documents, explain=0, join_wrapped=True):
+    """Each document's labelled paragraphs, as :func:`iter_labelled_reports` gives them in one process."""
+    return [report.paragraphs for report in iter_labelled_reports(model, documents, explain, 1, None, join_wrapped)]

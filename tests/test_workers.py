@@ -40,6 +40,35 @@ def test_jobs_give_the_same_explanations_and_csv(tmp_path):
     assert all("explanation" in json.loads(line) for line in outputs[0][1].splitlines())
 
 
+def test_jobs_segment_and_score_in_the_workers_not_the_parent(default_model, monkeypatch):
+    """With ``jobs`` > 1 the parent only reads and puts reports together: segmenting and scoring
+    in it would leave a core idle (the workers would wait for it)."""
+    from classifier import report as report_module
+    from classifier.read import Document
+    from classifier.report import label_reports
+
+    parent = os.getpid()
+    done_by = []
+
+    def recorded(function):
+        def where(*args, **kwargs):
+            if os.getpid() == parent:
+                done_by.append(function.__name__)
+            return function(*args, **kwargs)
+        return where
+
+    monkeypatch.setattr(report_module, "segment", recorded(report_module.segment))
+    monkeypatch.setattr(report_module, "_score", recorded(report_module._score))
+    monkeypatch.setattr(report_module, "_CHUNK_CHARS", 40)
+    paragraph = "组织党委中心组专题学习，开展理论宣讲进基层活动。"
+    reports = [Document(f"r{i}", "\n".join([paragraph] * (1 + i % 3))) for i in range(8)]
+    many = label_reports(default_model, reports, jobs=2)
+    assert done_by == []
+    assert [[p.to_dict(r.name) for p in r.paragraphs] for r in many] == \
+        [[p.to_dict(r.name) for p in r.paragraphs] for r in label_reports(default_model, reports)]
+    assert done_by  # the same functions, in one process
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_interrupted_jobs_leave_no_worker_behind(default_model, monkeypatch):
