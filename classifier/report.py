@@ -170,7 +170,7 @@ def iter_labelled_reports(model, documents, explain: int = 0, jobs: int = 1, pro
     chunks under way need (about ``_CHUNK_CHARS`` characters, ``2 * jobs`` chunks with ``jobs`` > 1),
     so a batch of any length is held a few reports at a time."""
     if jobs > 1:
-        yield from _labelled_in_workers(model, _checked(documents), explain, jobs, progress, join_wrapped)
+        yield from _labelled_in_runs(model, _checked(documents), explain, jobs, progress, join_wrapped)
         return
     labels = tuple(str(c) for c in model.classes_)
     fallback = getattr(model, "fallback_label_", "other" if "other" in labels else None)
@@ -368,6 +368,22 @@ def _score(model, chunk, explain, fallback=None):
     seconds = [label2 for start, end in slices(texts)
                for label2 in secondary_labels(model, texts[start:end], headings[start:end], rows[start:end], fallback)]
     return probabilities, explanations, seconds
+
+
+def _labelled_in_runs(model, documents, explain, jobs, progress=None, join_wrapped=True):
+    """:func:`iter_labelled_reports` with ``jobs`` > 1: each run of documents goes to the workers
+    (:func:`_labelled_in_workers`); a long text read in windows (:class:`windows.TextWindows`) is
+    labelled in this process, a window at a time, so that its parts come in order and only one
+    window is held."""
+    done = 0
+    for windowed, run in itertools.groupby(documents, key=lambda document: isinstance(document, TextWindows)):
+        before = done
+        told = None if progress is None else (lambda number: progress(before + number))
+        reports = iter_labelled_reports(model, run, explain, 1, told, join_wrapped) if windowed else \
+            _labelled_in_workers(model, run, explain, jobs, told, join_wrapped)
+        for report in reports:
+            done += report.last  # a whole report, or the last part of one
+            yield report
 
 
 def _labelled_in_workers(model, documents, explain, jobs, progress=None, join_wrapped=True):

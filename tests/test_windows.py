@@ -292,3 +292,25 @@ def test_a_traditional_text_in_windows_keeps_its_own_characters(default_model, s
     rows = [p for part in _windowed(default_model, path) for p in part.paragraphs]
     assert rows and all(text[p.start:p.end] == p.text for p in rows)
     assert [_key(p) for p in rows] == [_key(p) for p in _whole_rows(default_model, text)]
+
+
+def test_a_windowed_text_among_short_ones_with_jobs(cli, default_model, small_windows, tmp_path):
+    # --jobs sends runs of short reports to the workers and labels a windowed text in between
+    # itself: the same bytes as one process, and every report counted once, in order.
+    from classifier.read import iter_documents
+    from classifier.report import iter_labelled_reports
+
+    names = []
+    for number, reports in enumerate((1, 1, 12, 1, 12, 1)):
+        path = tmp_path / f"{number}.txt"
+        path.write_text(_text(reports, start=number), encoding="utf-8")
+        names.append(str(path))
+    one = cli("predict", "--format", "jsonl", *names)
+    two = cli("predict", "--format", "jsonl", "--jobs", "2", *names)
+    assert one.returncode == two.returncode == 0 and one.stdout == two.stdout
+    told = []
+    reports = list(iter_labelled_reports(default_model, iter_documents(names, windows=True), jobs=2,
+                                         progress=told.append))
+    assert told == [1, 2, 3, 4, 5, 6]
+    assert [r.name for r in reports if r.last] == names
+    assert len(reports) > len(names)  # the long two came in parts
