@@ -510,10 +510,10 @@ def _read_checked(path: str, max_bytes, max_paragraphs, windows=False) -> Docume
         document = read_document(path, max_bytes, windows)
         document.name = printable(document.name)
         check_paragraphs(document, max_paragraphs)
-    except InputError as error:
+    except BaseException as error:  # Ctrl-C too: a spooled copy of standard input is removed
         if isinstance(document, TextWindows):
             document.close()
-        if printable(error.source) == error.source:
+        if not isinstance(error, InputError) or printable(error.source) == error.source:
             raise
         raise InputError(printable(error.source), error.problem) from None
     return document

@@ -376,14 +376,26 @@ def _labelled_in_runs(model, documents, explain, jobs, progress=None, join_wrapp
     labelled in this process, a window at a time, so that its parts come in order and only one
     window is held."""
     done = 0
-    for windowed, run in itertools.groupby(documents, key=lambda document: isinstance(document, TextWindows)):
-        before = done
-        told = None if progress is None else (lambda number: progress(before + number))
-        reports = iter_labelled_reports(model, run, explain, 1, told, join_wrapped) if windowed else \
-            _labelled_in_workers(model, run, explain, jobs, told, join_wrapped)
-        for report in reports:
-            done += report.last  # a whole report, or the last part of one
-            yield report
+    last = []  # the document groupby read last: it reads one past a run, which may be a spooled stdin
+
+    def remembered(documents):
+        for document in documents:
+            last[:] = [document]
+            yield document
+
+    try:
+        for windowed, run in itertools.groupby(remembered(documents), key=lambda d: isinstance(d, TextWindows)):
+            before = done
+            told = None if progress is None else (lambda number: progress(before + number))
+            reports = iter_labelled_reports(model, run, explain, 1, told, join_wrapped) if windowed else \
+                _labelled_in_workers(model, run, explain, jobs, told, join_wrapped)
+            for report in reports:
+                done += report.last  # a whole report, or the last part of one
+                yield report
+    finally:  # stopped early: a text read ahead and never labelled removes its spooled copy too
+        for document in last:
+            if isinstance(document, TextWindows):
+                document.close()
 
 
 def _labelled_in_workers(model, documents, explain, jobs, progress=None, join_wrapped=True):

@@ -314,3 +314,47 @@ def test_a_windowed_text_among_short_ones_with_jobs(cli, default_model, small_wi
     assert told == [1, 2, 3, 4, 5, 6]
     assert [r.name for r in reports if r.last] == names
     assert len(reports) > len(names)  # the long two came in parts
+
+
+def _spooled_stdin(monkeypatch, tmp_path, text):
+    """Standard input holding ``text``, spooled into a folder of its own (returned)."""
+    import io
+    import sys
+    import tempfile
+
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spool))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode("utf-8"))))
+    return spool
+
+
+def test_an_interrupt_while_counting_stdin_removes_its_copy(small_windows, tmp_path, monkeypatch):
+    from classifier import read
+
+    spool = _spooled_stdin(monkeypatch, tmp_path, _text(12))
+
+    def interrupted(document, limit=None):
+        assert list(spool.iterdir())  # spooled by now
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(read, "check_paragraphs", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        next(read.iter_documents(["-"], windows=True))
+    assert not list(spool.iterdir())
+
+
+def test_jobs_stopped_before_a_windowed_stdin_removes_its_copy(default_model, small_windows, tmp_path,
+                                                               monkeypatch):
+    # --jobs reads one document past a run of short ones: a stdin read so, and never labelled
+    # because the caller stopped, still has its copy removed.
+    from classifier.read import iter_documents
+    from classifier.report import iter_labelled_reports
+
+    spool = _spooled_stdin(monkeypatch, tmp_path, _text(12))
+    short = tmp_path / "short.txt"
+    short.write_text(_text(1), encoding="utf-8")
+    reports = iter_labelled_reports(default_model, iter_documents([str(short), "-"], windows=True), jobs=2)
+    assert next(reports).name == str(short)
+    reports.close()
+    assert not list(spool.iterdir())
