@@ -21,7 +21,10 @@ class Estimator:
 
     @classmethod
     def _get_param_names(cls):
-        parameters = [p for p in inspect.signature(cls.__init__).parameters.values()
+        init = getattr(cls.__init__, "deprecated_original", cls.__init__)
+        if init is object.__init__:  # no __init__ of its own: no parameters (as scikit-learn has it)
+            return []
+        parameters = [p for p in inspect.signature(init).parameters.values()
                       if p.name != "self" and p.kind != p.VAR_KEYWORD]
         if any(p.kind == p.VAR_POSITIONAL for p in parameters):
             raise RuntimeError(f"{cls.__name__} must name its parameters in __init__ (no *args)")
