@@ -17,10 +17,8 @@ __all__ = ["report_proba", "sliced_proba", "in_report", "slices", "SLICE_CHARS",
 def report_proba(model, texts, features, headings, themes, reports):
     """(probabilities, :func:`section_leans`) of paragraphs read as parts of reports, from their
     ``features`` and the title ``themes`` (:func:`title_theme`)."""
-    own = model.linear_.predict_proba(features)
-    wanted = _wanted_headings(model, headings)
-    return in_report(model, texts, own, heading_proba(model, wanted, texts, features) if wanted else None,
-                     headings, themes, reports)
+    own, heading_probabilities = _own_and_headings(model, _wanted_headings(model, headings), texts, [(0, features)])
+    return in_report(model, texts, own, heading_probabilities, headings, themes, reports)
 
 
 def sliced_proba(model, texts, headings, each_slice=None):
@@ -29,31 +27,43 @@ def sliced_proba(model, texts, headings, each_slice=None):
     the rows of the paragraphs whose text is a heading are read while their slice is.  The same
     numbers as :func:`report_proba` gets from the whole feature matrix (rows are independent).
     ``each_slice(features)``, if given, is shown each slice's feature matrix in turn."""
-    wanted = _wanted_headings(model, headings)
-    index = {heading: number for number, heading in enumerate(wanted)}
+
+    def featurised():
+        for start, end in slices(texts):
+            features = model.transform(texts[start:end], headings=None if headings is None else headings[start:end])
+            if each_slice:
+                each_slice(features)
+            yield start, features
+
+    return _own_and_headings(model, _wanted_headings(model, headings), texts, featurised())
+
+
+def _own_and_headings(model, headings, texts, feature_slices):
+    """(own probabilities of ``texts``, those of ``headings`` or None for none) from the feature
+    rows of consecutive slices of ``texts``, (start, rows) each.  A heading's probabilities reuse
+    the row of the first paragraph whose text it is (most headings are paragraphs of the same
+    chunk), without its own heading's columns; only headings no paragraph spells out are
+    featurised again."""
+    index = {heading: number for number, heading in enumerate(headings)}
     own, found = [], {}
-    for start, end in slices(texts):
-        features = model.transform(texts[start:end], headings=None if headings is None else headings[start:end])
+    for start, features in feature_slices:
         own.append(model.linear_.predict_proba(features))
-        if each_slice:
-            each_slice(features)
-        # A heading's row is that of the first paragraph spelling it out (as heading_proba takes).
         first = {}
-        for position in range(start, end):
-            if texts[position] in index and texts[position] not in found and texts[position] not in first:
-                first[texts[position]] = position - start
+        for position, text in enumerate(texts[start:start + features.shape[0]]):
+            if text in index and text not in found:
+                first.setdefault(text, position)
         if first:
             reused = model.linear_.predict_proba(model.vectorizer_.without_heading(features[list(first.values())]))
             found.update(zip(first, reused))
     own = own[0] if len(own) == 1 else np.vstack(own)
-    if not wanted:
+    if not headings:
         return own, None
-    missing = [heading for heading in wanted if heading not in found]
     if not found:
-        return own, model.predict_proba(wanted)
-    probabilities = np.empty((len(wanted), own.shape[1]), dtype=own.dtype)  # float32 as predict_proba's
+        return own, model.predict_proba(headings)
+    probabilities = np.empty((len(headings), own.shape[1]), dtype=own.dtype)  # float32 as predict_proba's
     for heading, row in found.items():
         probabilities[index[heading]] = row
+    missing = [heading for heading in headings if heading not in found]
     if missing:
         probabilities[[index[heading] for heading in missing]] = model.predict_proba(missing)
     return own, probabilities
@@ -141,22 +151,10 @@ def with_report_terms(model, terms, labels, themes, top, leans):
 
 
 def heading_proba(model, headings, texts, features):
-    """``model.predict_proba(headings)``, reusing the row of ``features`` of a paragraph whose text
-    is the heading (most headings are paragraphs of the same chunk), without its own heading's
-    columns; only headings no paragraph spells out are featurised again."""
-    first = {}
-    for position, text in enumerate(texts):
-        first.setdefault(text, position)
-    found = np.array([heading in first for heading in headings], dtype=bool)
-    if not found.any():
-        return model.predict_proba(headings)
-    rows = features[[first[heading] for heading in headings if heading in first]]
-    reused = model.linear_.predict_proba(model.vectorizer_.without_heading(rows))
-    probabilities = np.empty((len(headings), reused.shape[1]), dtype=reused.dtype)  # float32 as predict_proba's
-    probabilities[found] = reused
-    if not found.all():
-        probabilities[~found] = model.predict_proba([h for h, f in zip(headings, found) if not f])
-    return probabilities
+    """``model.predict_proba(headings)``, reusing the rows of ``features`` of the paragraphs
+    (``texts``) that spell the headings out (:func:`_own_and_headings`)."""
+    headings = list(headings)
+    return _own_and_headings(model, headings, texts, [(0, features)])[1] if headings else model.predict_proba(headings)
 
 
 def section_leans(model, texts, own, headings, reports) -> dict:
