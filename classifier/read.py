@@ -47,6 +47,12 @@ _BOMS = (
 )
 # Control characters that never stand in a text file (tab, line ends and form feed do).
 _BINARY_CONTROLS = set(range(0, 9)) | {11, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 127}
+_CONTROL_BYTES = bytes(sorted(_BINARY_CONTROLS))
+
+
+def _mostly_controls(head: bytes) -> bool:
+    """Whether more than 1 % of ``head`` are control bytes no text holds (counted in C)."""
+    return len(head) - len(head.translate(None, _CONTROL_BYTES)) > len(head) * 0.01
 
 
 @dataclass
@@ -117,8 +123,7 @@ def decode(data: bytes, source: str = "<bytes>", supported: str = _SUPPORTED) ->
         if utf16:
             return utf16
         raise InputError(source, "is a binary file, not text; " + supported)
-    controls = len(head) - len(head.translate(None, bytes(sorted(_BINARY_CONTROLS))))  # counted in C
-    if controls > len(head) * 0.01:
+    if _mostly_controls(head):
         raise InputError(source, "is a binary file, not text; " + supported)
     try:
         return data.decode("utf-8"), "utf-8"
@@ -212,12 +217,11 @@ def read_document(path: str, max_bytes: int | None = None, windows: bool = False
     return document_from_bytes(path, _read_bytes(path, limit), limit)
 
 
-
-
 def _small_bytes() -> int:
     """More bytes than this hold more than WINDOW_CHARS characters in any encoding read (4 bytes a
     character at most): a text this short is read whole as ever, then windowed only if it is long."""
     return 4 * _windows.WINDOW_CHARS + 4
+
 
 _CONVERTED_SUFFIXES = (".docx", ".pdf", ".html", ".htm", ".doc", ".wps")
 
@@ -272,12 +276,12 @@ def _windows_of(name: str, path: str, data, temporary: bool):
                     os.remove(path)
                 return None
             codec = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else encoding
-            blank = is_blank(text)
+            blank, characters = is_blank(text), len(text)
         else:
-            encoding, codec, blank = _stream_encoding(path, name)
+            encoding, codec, blank, characters = _stream_encoding(path, name)
         if blank:
             raise InputError(name, "is empty (only white space)")
-        windows = TextWindows(name, path, encoding, codec, temporary)
+        windows = TextWindows(name, path, encoding, codec, temporary, characters)
         with contextlib.closing(windows.pieces()) as pieces:
             _refuse_own_output(name, next(pieces)[1])
     except BaseException:
@@ -288,26 +292,25 @@ def _windows_of(name: str, path: str, data, temporary: bool):
 
 
 def _stream_encoding(path: str, name: str) -> tuple:
-    """(encoding, codec, whether it is blank) of a long text file, found as :func:`decode` finds
-    them, each candidate read through a block at a time; the same errors."""
+    """(encoding, codec, whether it is blank, characters) of a long text file, found as
+    :func:`decode` finds them, each candidate read through a block at a time; the same errors."""
     with open(path, "rb") as handle:
         head = handle.read(65536)
     for bom, encoding in _BOMS:
         if head.startswith(bom):
-            position, blank = _stream_check(path, encoding)
+            position, blank, characters = _stream_check(path, encoding)
             if position is not None:
                 raise InputError(name, f"cannot be decoded as {encoding} (byte {position})")
-            return encoding.replace("-sig", ""), encoding, blank
+            return encoding.replace("-sig", ""), encoding, blank, characters
     if b"\0" not in head:
-        controls = sum(1 for b in head if b in _BINARY_CONTROLS)
-        if controls > len(head) * 0.01:
+        if _mostly_controls(head):
             raise InputError(name, "is a binary file, not text; " + _SUPPORTED)
-        position, blank = _stream_check(path, "utf-8")
+        position, blank, characters = _stream_check(path, "utf-8")
         if position is None:
-            return "utf-8", "utf-8", blank
-        gb18030, blank = _stream_check(path, "gb18030")
+            return "utf-8", "utf-8", blank, characters
+        gb18030, blank, characters = _stream_check(path, "gb18030")
         if gb18030 is None:
-            return "gb18030", "gb18030", blank
+            return "gb18030", "gb18030", blank, characters
     utf16 = _stream_utf16(path, head)
     if utf16:
         return utf16
@@ -317,8 +320,8 @@ def _stream_encoding(path: str, name: str) -> tuple:
 
 
 def _stream_utf16(path: str, head: bytes):
-    """(encoding, codec, blank) of a long UTF-16 text without a BOM, as :func:`_utf16_without_bom`
-    tells it, or None."""
+    """(encoding, codec, blank, characters) of a long UTF-16 text without a BOM, as
+    :func:`_utf16_without_bom` tells it, or None."""
     if os.path.getsize(path) % 2:
         return None
     best = None
@@ -326,28 +329,28 @@ def _stream_utf16(path: str, head: bytes):
         sample = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head[:40000])[:20000]
         share = sum(map(_common, sample)) / max(len(sample), 1)
         if share >= 0.9 and (best is None or share > best[0]):
-            position, blank = _stream_check(path, encoding)
+            position, blank, characters = _stream_check(path, encoding)
             if position is None:
-                best = (share, encoding, blank)
-    return (best[1], best[1], best[2]) if best else None
+                best = (share, encoding, blank, characters)
+    return (best[1], best[1], best[2], best[3]) if best else None
 
 
 def _stream_check(path: str, codec: str) -> tuple:
-    """(byte offset of the first byte ``codec`` cannot decode, or None; whether the text is blank),
-    the file read a block at a time."""
+    """(byte offset of the first byte ``codec`` cannot decode, or None; whether the text is blank;
+    its characters), the file read a block at a time."""
     decoder = codecs.getincrementaldecoder(codec)()
-    read, blank = 0, True
+    read, blank, characters = 0, True, 0
     with open(path, "rb") as handle:
         while True:
             block = handle.read(1 << 20)
             try:
                 text = decoder.decode(block, final=not block)
             except UnicodeDecodeError as err:
-                return read - len(err.object) + len(block) + err.start, blank
+                return read - len(err.object) + len(block) + err.start, blank, characters
             blank = blank and is_blank(text)
-            read += len(block)
+            read, characters = read + len(block), characters + len(text)
             if not block:
-                return None, blank
+                return None, blank, characters
 
 
 class _Chained(io.RawIOBase):
@@ -490,7 +493,10 @@ def check_paragraphs(document: Document, limit: int | None = None) -> None:
     from .segment import segment
 
     if isinstance(document, TextWindows):  # counted a window at a time, before any is labelled
-        if sum(len(text) for _, text in document.pieces()) <= limit:
+        characters = document.characters
+        if characters is None:  # made by hand: counted
+            characters = sum(len(text) for _, text in document.pieces())
+        if characters <= limit:
             return
         from .windows import window_paragraphs
 

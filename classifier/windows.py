@@ -38,6 +38,7 @@ class TextWindows:
     encoding: str  # what results show (utf-8, gb18030, utf-16)
     codec: str  # what decodes it (utf-8-sig for a BOM)
     temporary: bool = False
+    characters: int | None = None  # of the decoded text, when the reading that found its encoding counted them
 
     def pieces(self):
         """(offset, text) of consecutive pieces of about :data:`PIECE_CHARS` characters, each cut
