@@ -106,13 +106,9 @@ def whole_reports(reports):
 
 def added(summary, more) -> dict:
     """Two reports' (or parts') summaries (:func:`summarise`) added up: paragraphs, characters, shares."""
-    total = {label: {"paragraphs": summary[label]["paragraphs"] + more[label]["paragraphs"],
-                     "characters": summary[label]["characters"] + more[label]["characters"], "share": 0.0}
-             for label in summary}
-    characters = sum(entry["characters"] for entry in total.values()) or 1
-    for entry in total.values():
-        entry["share"] = entry["characters"] / characters
-    return total
+    return _with_shares({label: {"paragraphs": summary[label]["paragraphs"] + more[label]["paragraphs"],
+                                 "characters": summary[label]["characters"] + more[label]["characters"]}
+                         for label in summary})
 
 
 def with_summary(report, summary) -> LabelledReport:
@@ -124,12 +120,17 @@ def with_summary(report, summary) -> LabelledReport:
 
 def summarise(paragraphs, labels) -> dict:
     """Per label: paragraphs, characters, and the share of the report's characters."""
-    total = sum(len(p.text) for p in paragraphs) or 1
-    summary = {label: {"paragraphs": 0, "characters": 0, "share": 0.0} for label in labels}
+    summary = {label: {"paragraphs": 0, "characters": 0} for label in labels}
     for paragraph in paragraphs:
         entry = summary[paragraph.label]
         entry["paragraphs"] += 1
         entry["characters"] += len(paragraph.text)
+    return _with_shares(summary)
+
+
+def _with_shares(summary) -> dict:
+    """``summary`` with each label's share of the characters of all labels."""
+    total = sum(entry["characters"] for entry in summary.values()) or 1
     for entry in summary.values():
         entry["share"] = entry["characters"] / total
     return summary
