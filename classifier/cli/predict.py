@@ -89,17 +89,22 @@ def finish_parsing(args, parser) -> None:
         parser.error("predict: the following arguments are required: FILE (a report, a folder or - for stdin)")
 
 
-def _progress(inputs):
-    """A progress bar on stderr for batches, only when stderr is a terminal: ``show(done)`` draws
-    it, ``show.skipped()`` counts a file left out.  The files are counted by name, not read."""
+def _listed(inputs):
+    """The files ``predict`` will read (:func:`read.input_files`, folders listed once), with
+    ``"-"`` for standard input; None when an input is missing (said in its turn, when read)."""
     from ..read import input_files
 
-    total = 0
-    if sys.stderr.isatty():
-        try:
-            total = len(input_files(inputs)) + ("-" in inputs)
-        except InputError:  # said, in its turn, when the files are read
-            total = 0
+    try:
+        return input_files(inputs) + (["-"] if "-" in inputs else [])
+    except InputError:
+        return None
+
+
+def _progress(listed):
+    """A progress bar on stderr for batches, only when stderr is a terminal: ``show(done)`` draws
+    it, ``show.skipped()`` counts a file left out.  The files are counted by name (:func:`_listed`),
+    not read."""
+    total = len(listed) if listed is not None and sys.stderr.isatty() else 0
     if total < 2:
         show = lambda done: None  # noqa: E731
         show.skipped = lambda: None
@@ -125,17 +130,17 @@ def _progress(inputs):
     return show
 
 
-def _train_docs_by_name(inputs):
-    """{report name: its ``doc`` in --format train} known before any file is read, when every file
-    to read has a ``doc`` of its own by :func:`output.train_doc` (files left out cannot change that);
-    else None: then the batch's names decide (:func:`output.train_docs`) and it is held whole."""
+def _train_docs_by_name(listed):
+    """{report name: its ``doc`` in --format train} known before any file is read (``listed``:
+    :func:`_listed`), when every file to read has a ``doc`` of its own by :func:`output.train_doc`
+    (files left out cannot change that); else None: then the batch's names decide
+    (:func:`output.train_docs`) and it is held whole."""
     from ..output import train_doc
-    from ..read import input_files, printable
+    from ..read import printable
 
-    try:
-        names = [printable(name) for name in input_files(inputs)] + (["<stdin>"] if "-" in inputs else [])
-    except InputError:  # said, in its turn, when the files are read
+    if listed is None:
         return None
+    names = ["<stdin>" if name == "-" else printable(name) for name in listed]
     docs = {name: train_doc(name) for name in names}
     return docs if len(docs) == len(names) == len(set(docs.values())) else None
 
@@ -196,16 +201,18 @@ def run(args) -> int:
 
     from ..tokenize import expect_files
 
-    expect_files(args.inputs)  # a big batch loads the fast cut now, before reading and forking
+    listed = _listed(args.inputs)
+    if listed is not None:
+        expect_files(listed)  # a big batch loads the fast cut now, before reading and forking
     # Read, labelled and written a report at a time: a batch is never held whole, except by the
     # html page and --format train when two files would share a doc name.
     # A text longer than windows.WINDOW_CHARS comes in parts, a window each (report.part): written
     # as they come, but joined (held whole) for the page and for train's clashing names.
     documents = iter_documents(args.inputs, skip=skip, max_bytes=byte_limit, max_paragraphs=paragraph_limit,
                                windows=True)
-    progress = _progress(args.inputs)
+    progress = _progress(listed)
     reports = iter_labelled_reports(model, documents, explain=args.explain, jobs=args.jobs, progress=progress)
-    docs = _train_docs_by_name(args.inputs) if chosen == "train" else None
+    docs = _train_docs_by_name(listed) if chosen == "train" else None
     if chosen == "html" or (chosen == "train" and docs is None):
         reports = list(whole_reports(reports))
         if chosen == "train":
