@@ -154,7 +154,7 @@ def train_docs(reports) -> list:
 def train_doc(name: str) -> str:
     """A report's ``doc`` in --format train when no other file of the batch has it: its file name
     without the extension (``<stdin>`` is ``stdin``)."""
-    return os.path.splitext(os.path.basename(name.strip("<>")))[0].strip("<>")
+    return os.path.splitext(os.path.basename(name))[0].strip("<>")
 
 
 def write_train(report, out, doc: str) -> None:
