@@ -174,7 +174,6 @@ def _compile_wide_runs():
                 ranges.append(f"{re.escape(chr(first))}-{re.escape(chr(code - 1))}")
                 first = None
     _wide_runs = re.compile(f"[{''.join(ranges)}]+")
-    return _wide_runs
 
 
 # The breaks that make a blank line when two follow each other: a form feed (or another
