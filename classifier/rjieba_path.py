@@ -1,12 +1,18 @@
-"""Runs of Han characters cut by rjieba (jieba-rs) loaded with our dictionary: jieba's words, faster.
+"""Runs of ``re_han_default`` cut by rjieba (jieba-rs) loaded with our dictionary: jieba's words, faster.
 
-jieba's accurate mode cuts each run of ``re_han_default`` on its own.  A run made only of Han
-characters (U+4E00–U+9FD5) is cut the same way by jieba-rs when its dictionary holds the same
+jieba's accurate mode cuts each run of ``re_han_default`` (Han characters U+4E00–U+9FD5, ASCII
+letters and digits, ``+#&._%-``) on its own.  jieba-rs cuts such a run the same way (the same word
+graph, route, tie-breaks, runs of single characters and HMM) when its dictionary holds the same
 words with the same frequencies and the same total (the route sums ``log(freq) - log(total)``):
 jieba's ``total`` also counts the frequencies that later entries replaced, so the difference is
-added as one word no Han run can contain.  Runs with letters, digits or symbols keep today's cut
-(jieba-rs reads those and wider Han ranges differently).  :func:`load` builds the cutter and
-checks it against today's on fixed text; it returns None when rjieba is missing or differs.
+added as one word no run can contain.
+
+One difference is left (jieba-rs 0.9, ``hmm.rs``): inside a run of single characters, jieba keeps
+letters and digits together with ``[a-zA-Z0-9]+(?:\.\d+)?%?``, jieba-rs with ``(?:.\d+)?``, whose
+``.`` is any character: "2020-2021" is three words for jieba and one for jieba-rs.  A run where a
+letter or digit is followed by one of ``+#&_%-`` and a digit (:data:`_SKIP_DIFFERS`) keeps
+today's cut; so do the characters outside the runs.  :func:`load` builds the cutter and checks it
+against today's on fixed text; it returns None when rjieba is missing or differs.
 """
 from __future__ import annotations
 
@@ -22,6 +28,8 @@ log = logging.getLogger(__name__)
 
 # jieba's Han range: a run of only these is jieba-rs's Han block and HMM block too.
 _PURE_HAN = re.compile("[\u4e00-\u9fd5]+")
+# Where jieba-rs's HMM groups letters and digits otherwise than jieba's (see above).
+_SKIP_DIFFERS = re.compile(r"[+#&._%\-]")
 # Characters normalise drops one by one (tokenize._SKIP): a piece of only these gives no token.
 _DROPPED = re.compile(r"[\s\W_]+")
 # A word no run of Han characters contains: it carries the frequency jieba's total has in excess.
@@ -34,6 +42,7 @@ CHECK_TEXTS = (
     "老郑挺忙，小明硕士毕业于中国科学院计算所，后在日本京都大学深造。",
     "他来到了网易杭研大厦，结婚的和尚未结婚的都来了。",
     "全年举办各类培训班12期，培训3,000余人次，覆盖率达95.5%，ABC项目、5G网络与IPv6。",
+    "他用IC卡和U盘拍X光片，穿T恤衫去4S店，A股B超abc123中文x2y3z第3季度2024年Q版。",
     "鿕鿔鿓丂丄丅丆 丏丐丑专且丕世丗丘丙业丛东丝丞丟丠両丢丣两严並丧丨丩个丫丬中丮丯丰丱串丳临丵",
     "学习强国平台上线以来，宣传部门、网信办和融媒体中心联合推出“学习强国”专栏。",
     "ＡＢＣ１２３　全角字符和〇々①《》（）🙂以及㐀䶵等扩展区汉字。",
@@ -85,12 +94,14 @@ def _dictionary(jieba_rs_class, freq, total):
     return rust
 
 
-def _pure_han_cutter(rust, force_split, mixed_cut, split, normalise_char):
-    """text -> tokens: runs of only Han characters through ``rust``, other runs of ``split``'s
-    through ``mixed_cut`` (today's cut of one run), the rest a character at a time."""
+def _run_cutter(rust, force_split, today, split, normalise):
+    """text -> tokens: the runs of ``split``'s through ``rust``, those where it differs
+    (:data:`_SKIP_DIFFERS`) through ``today`` (today's cut of one run), the rest a character at a
+    time.  ``force_split`` words, all of Han characters, come only from the HMM, as in jieba."""
     cut = rust.cut
     pure = _PURE_HAN.fullmatch
     dropped = _DROPPED.fullmatch
+    differs = _SKIP_DIFFERS.search
 
     def tokens_of(text):
         tokens = []
@@ -102,7 +113,7 @@ def _pure_han_cutter(rust, force_split, mixed_cut, split, normalise_char):
                 if dropped(piece):  # punctuation and white space only: no token (the common case)
                     continue
                 for char in piece:
-                    token = normalise_char(char)
+                    token = normalise(char)
                     if token is not None:
                         append(token)
             elif pure(piece):
@@ -116,8 +127,16 @@ def _pure_han_cutter(rust, force_split, mixed_cut, split, normalise_char):
                             extend(word)
                         else:
                             append(word)
-            else:
-                extend(mixed_cut(piece))
+            elif differs(piece):
+                extend(today(piece))
+            else:  # letters, digits and symbols: normalised
+                for word in cut(piece, True):
+                    if word in force_split:
+                        extend(word)
+                    else:
+                        token = normalise(word)
+                        if token is not None:
+                            append(token)
         return tokens
 
     return tokens_of
@@ -145,7 +164,11 @@ def load(instance, jieba, force_split, today):
         return None
     from .tokenize import normalise
 
-    cutter = _pure_han_cutter(rust, frozenset(force_split), today, jieba.re_han_default.split, normalise)
+    force_split = frozenset(force_split)
+    if not all(_PURE_HAN.fullmatch(word) for word in force_split):  # jieba would not split those
+        log.debug("rjieba not used: a force-split word is not all Han characters")
+        return None
+    cutter = _run_cutter(rust, force_split, today, jieba.re_han_default.split, normalise)
     try:
         differs = [text for text in CHECK_TEXTS if cutter(text) != today(text)]
     except Exception as error:  # noqa: BLE001

@@ -161,7 +161,7 @@ def test_the_rjieba_cut_is_todays_and_jiebas_on_every_shared_paragraph(cuts):
         assert fast(text) == today(text) == _jieba_tokens(instance, text)
 
 
-def _random_texts(count, seed, pure_han=False):
+def _random_texts(count, seed, pure_han=False, ascii_words=False):
     with open(os.path.join(ROOT, "classifier", "resources", "userdict.txt"), encoding="utf-8") as handle:
         domain = "".join(line.split(" ")[0] for line in handle)
     # Common characters, the domain dictionary's, characters jieba's HMM has never seen, and the
@@ -170,13 +170,15 @@ def _random_texts(count, seed, pure_han=False):
     other = "abcXYZ0123456789.%％,，#&+-_ \t\r\n\u3000１２Ａ〇々①（）《》🙂\u3400\u9fd6"
     rng = random.Random(seed)
     alphabet = han if pure_han else han + other * 3
+    if ascii_words:  # runs of Han characters, letters and digits, which rjieba cuts whole
+        alphabet = han + "abcXYZICUT0123456789" * 3 + "卡盘恤股超"
     return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(count)]
 
 
 def test_the_rjieba_cut_is_todays_and_jiebas_on_random_text(cuts):
     instance, today, fast = cuts
-    for pure_han in (False, True):
-        for text in _random_texts(2000, 7, pure_han):
+    for kind in ({}, {"pure_han": True}, {"ascii_words": True}):
+        for text in _random_texts(2000, 7, **kind):
             assert fast(text) == today(text) == _jieba_tokens(instance, text), text
 
 
