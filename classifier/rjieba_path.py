@@ -11,8 +11,10 @@ One difference is left (jieba-rs 0.9, ``hmm.rs``): inside a run of single charac
 letters and digits together with ``[a-zA-Z0-9]+(?:\.\d+)?%?``, jieba-rs with ``(?:.\d+)?``, whose
 ``.`` is any character: "2020-2021" is three words for jieba and one for jieba-rs.  A run where a
 letter or digit is followed by one of ``+#&_%-`` and a digit (:data:`_SKIP_DIFFERS`) keeps
-today's cut; so do the characters outside the runs.  :func:`load` builds the cutter and checks it
-against today's on fixed text; it returns None when rjieba is missing or differs.
+today's cut; so do the characters outside the runs.  A text made only of Han characters, letters,
+digits and the punctuation of :data:`_BETWEEN` goes to rjieba in one call.  :func:`load` builds
+the cutter and checks it against today's on fixed text; it returns None when rjieba is missing or
+differs.
 """
 from __future__ import annotations
 
@@ -34,6 +36,14 @@ _SKIP_DIFFERS = re.compile(r"[+#&._%\-]")
 _DROPPED = re.compile(r"[\s\W_]+")
 # A word no run of Han characters contains: it carries the frequency jieba's total has in excess.
 _TOTAL_PAD = "\x00total"
+# Punctuation and white space outside jieba's runs and jieba-rs's blocks alike, which the tokens
+# drop: a text of only these, Han characters, letters and digits is given to rjieba whole (fewer
+# calls); rjieba gives each of them as a word of its own ("\r\n" as one), all left out.
+_BETWEEN = ("，。、；：？！“”‘’（）《》〈〉【】〔〕「」『』—–…·・～"
+            ",;:?!'\"()[]{}<>/\\|@$^*=~`"
+            " \t\n\r\u3000\xa0\f\v")
+_WHOLE = re.compile("[\u4e00-\u9fd5a-zA-Z0-9" + re.escape(_BETWEEN) + "]*")
+_LETTER_OR_DIGIT = re.compile("[a-zA-Z0-9]")
 
 # Our own short text for the check at load: dictionary words, the domain dictionary's words,
 # unknown names (the HMM), ties, rare characters, and the pieces rjieba must not see.
@@ -46,6 +56,8 @@ CHECK_TEXTS = (
     "鿕鿔鿓丂丄丅丆 丏丐丑专且丕世丗丘丙业丛东丝丞丟丠両丢丣两严並丧丨丩个丫丬中丮丯丰丱串丳临丵",
     "学习强国平台上线以来，宣传部门、网信办和融媒体中心联合推出“学习强国”专栏。",
     "ＡＢＣ１２３　全角字符和〇々①《》（）🙂以及㐀䶵等扩展区汉字。",
+    # Each character of _BETWEEN between Han characters, letters and digits.
+    "".join(f"中{char}国a{char}1" for char in _BETWEEN) + "\r\n学习\r\n",
     "",
 )
 
@@ -95,15 +107,28 @@ def _dictionary(jieba_rs_class, freq, total):
 
 
 def _run_cutter(rust, force_split, today, split, normalise):
-    """text -> tokens: the runs of ``split``'s through ``rust``, those where it differs
-    (:data:`_SKIP_DIFFERS`) through ``today`` (today's cut of one run), the rest a character at a
-    time.  ``force_split`` words, all of Han characters, come only from the HMM, as in jieba."""
+    """text -> tokens: a text that :data:`_WHOLE` matches through ``rust`` at once; else the runs of
+    ``split``'s through ``rust``, those where it differs (:data:`_SKIP_DIFFERS`) through ``today``
+    (today's cut of one run), the rest a character at a time.  ``force_split`` words, all of Han
+    characters, come only from the HMM, as in jieba."""
     cut = rust.cut
     pure = _PURE_HAN.fullmatch
     dropped = _DROPPED.fullmatch
     differs = _SKIP_DIFFERS.search
+    whole = _WHOLE.fullmatch
+    letter_or_digit = _LETTER_OR_DIGIT.search
+    between = dict.fromkeys(list(_BETWEEN) + ["\r\n"]).get  # -> None: a word left out
 
     def tokens_of(text):
+        if whole(text):
+            words = cut(text, True)
+            if force_split.isdisjoint(words):
+                if not letter_or_digit(text):  # Han words and the characters between them
+                    return list(filter(None, map(between, words, words)))
+                return [token for token in map(normalise, words) if token is not None]
+        return by_runs(text)
+
+    def by_runs(text):
         tokens = []
         append, extend = tokens.append, tokens.extend
         for number, piece in enumerate(split(text)):

@@ -170,8 +170,8 @@ def _random_texts(count, seed, pure_han=False, ascii_words=False):
     other = "abcXYZ0123456789.%％,，#&+-_ \t\r\n\u3000１２Ａ〇々①（）《》🙂\u3400\u9fd6"
     rng = random.Random(seed)
     alphabet = han if pure_han else han + other * 3
-    if ascii_words:  # runs of Han characters, letters and digits, which rjieba cuts whole
-        alphabet = han + "abcXYZICUT0123456789" * 3 + "卡盘恤股超"
+    if ascii_words:  # Han characters, letters, digits and punctuation: texts rjieba cuts whole
+        alphabet = han + "abcXYZICUT0123456789" * 3 + "卡盘恤股超" + "，。“”（） \r\n,;" * 2
     return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(count)]
 
 
