@@ -9,7 +9,7 @@ import functools
 import re
 import unicodedata
 import weakref
-from itertools import chain, repeat
+from itertools import chain, islice, repeat
 
 import numpy as np
 from scipy import sparse
@@ -147,6 +147,47 @@ def word_tfidf(tfidf, documents):
     return tfidf._tfidf.transform(counts, copy=False)
 
 
+_pair_indexes = weakref.WeakKeyDictionary()
+
+
+def _pairs_of(tfidf) -> dict:
+    """(word, next word) -> column of each word bigram in ``tfidf``'s vocabulary.  A term is entered
+    at each of its spaces, so that the lookup of a pair is exactly that of its words joined by a
+    space, without making that string."""
+    cached = _pair_indexes.get(tfidf)
+    if cached is None or cached[0] is not tfidf.vocabulary_:
+        pairs = {}
+        for term, column in tfidf.vocabulary_.items():
+            space = term.find(" ")
+            while space >= 0:
+                pairs[(term[:space], term[space + 1:])] = column
+                space = term.find(" ", space + 1)
+        cached = (tfidf.vocabulary_, pairs)
+        _pair_indexes[tfidf] = cached
+    return cached[1]
+
+
+def word_bigram_tfidf(tfidf, token_lists):
+    """``word_tfidf(tfidf, [_word_ngrams(tokens, 2) for tokens in token_lists])``, bit for bit: the
+    bigrams are looked up as pairs of words (:func:`_pairs_of`), not joined first."""
+    if not _sklearn_counting(tfidf, _identity):
+        return word_tfidf(tfidf, [_word_ngrams(tokens, 2) for tokens in token_lists])
+    vocabulary, pairs = tfidf.vocabulary_, _pairs_of(tfidf)
+    sizes = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
+    pair_sizes = np.maximum(sizes - 1, 0)
+    words = np.fromiter(map(vocabulary.get, chain.from_iterable(token_lists), repeat(-1)),
+                        dtype=np.int64, count=int(sizes.sum()))
+    next_words = map(islice, token_lists, repeat(1), repeat(None))
+    bigrams = np.fromiter(map(pairs.get, chain.from_iterable(map(zip, token_lists, next_words)), repeat(-1)),
+                          dtype=np.int64, count=int(pair_sizes.sum()))
+    documents = np.arange(len(token_lists), dtype=np.int64)
+    rows = np.concatenate([np.repeat(documents, sizes), np.repeat(documents, pair_sizes)])
+    columns = np.concatenate([words, bigrams])
+    known = columns >= 0
+    counts = count_matrix(rows[known], columns[known], (len(token_lists), len(vocabulary)), tfidf.dtype)
+    return tfidf._tfidf.transform(counts, copy=False)
+
+
 def _identity(tokens):
     return tokens
 
@@ -276,7 +317,10 @@ class ParagraphVectorizer(DefaultsForNewParams, Transformer):
         texts = _texts(X)
         headings = list(headings) if headings is not None else [None] * len(texts)
         tokens = self._tokens()
-        blocks = [word_tfidf(self.words_, self._word_grams(texts, tokens))]
+        if self.word_ngrams == 2:  # the default: no bigram string made
+            blocks = [word_bigram_tfidf(self.words_, [tokens(text) for text in texts])]
+        else:
+            blocks = [word_tfidf(self.words_, self._word_grams(texts, tokens))]
         if self.char_ngram_range:
             blocks.append(char_tfidf(self.chars_, texts))
         if self.heading_weight:

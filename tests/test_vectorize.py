@@ -76,13 +76,33 @@ def _same_matrix(fast, slow):
 
 def _blocks_equal(model, texts):
     from classifier.tokenize import tokenize
-    from classifier.vectorize import _texts, _word_ngrams, char_tfidf, word_tfidf
+    from classifier.vectorize import _texts, _word_ngrams, char_tfidf, word_bigram_tfidf, word_tfidf
 
     vectorizer = model.vectorizer_
     texts = _texts(texts)
     _same_matrix(char_tfidf(vectorizer.chars_, texts), vectorizer.chars_.transform(texts))
     grams = [_word_ngrams(tokenize(t), vectorizer.word_ngrams) for t in texts]
     _same_matrix(word_tfidf(vectorizer.words_, grams), vectorizer.words_.transform(grams))
+    if vectorizer.word_ngrams == 2:
+        _same_matrix(word_bigram_tfidf(vectorizer.words_, [tokenize(t) for t in texts]),
+                     vectorizer.words_.transform(grams))
+
+
+def _split_at_bars(text):
+    return text.split("|")
+
+
+def test_bigram_lookups_equal_joined_ones_when_tokens_hold_spaces():
+    """A tokenizer of the user's may give words with spaces: "a b" + "c" and "a" + "b c" are then one
+    bigram string, as scikit-learn counts it."""
+    from classifier.vectorize import ParagraphVectorizer, _word_ngrams, word_bigram_tfidf
+
+    texts = ["a b|c", "a|b c", "a b c", "a|b|c|a b", "c|a b||p q r|", "", "p q|r"]
+    vectorizer = ParagraphVectorizer(char_ngram_range=None, min_df=1, tokenizer=_split_at_bars).fit(texts)
+    assert {"a b c", "a b", "b c", "p q r"} <= set(vectorizer.words_.vocabulary_)
+    tokens = [_split_at_bars(t) for t in texts + ["b c|a", "a b c|a b c"]]
+    _same_matrix(word_bigram_tfidf(vectorizer.words_, tokens),
+                 vectorizer.words_.transform([_word_ngrams(t, 2) for t in tokens]))
 
 
 def _cue_counts_by_term(texts):
