@@ -88,11 +88,15 @@ def write_summary_table(report, out, label_columns: int | None = None) -> None:
     out.write("\n")
 
 
+# json.dumps(..., ensure_ascii=False) builds this encoder anew at every call: one for all lines.
+_JSON_LINE = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def write_jsonl(report, out) -> None:
     """A JSON object a paragraph: file, index, start, end, text, heading, label, confidence, scores,
     (explanation,) label2."""
-    for p in report.paragraphs:
-        out.write(json.dumps(p.to_dict(report.name), ensure_ascii=False) + "\n")
+    name = report.name
+    out.write("".join([_JSON_LINE(p.to_dict(name)) + "\n" for p in report.paragraphs]))
 
 
 def explanation_text(explanation) -> str:
@@ -163,7 +167,7 @@ def write_train(report, out, doc: str) -> None:
     for p in report.paragraphs:
         row = {"doc": doc, "i": p.index, "start": p.start, "end": p.end, "text": p.text, "label": p.label,
                "label2": p.label2, "heading": p.heading}
-        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        out.write(_JSON_LINE(row) + "\n")
 
 
 FORMATS = ("table", "jsonl", "csv", "html", "train", "parquet")

@@ -346,12 +346,15 @@ class _Rows:
         return row
 
 
+_FOUR = itertools.repeat(4)  # round's digits, for map
+
+
 def _labelled(p, row, labels):
     probabilities, best, explanation, label2 = row
     return LabelledParagraph(
         index=p.index, start=p.start, end=p.end, text=p.text, heading=p.heading,
         label=labels[best], confidence=round(probabilities[best], 4),
-        scores={label: round(v, 4) for label, v in zip(labels, probabilities)},
+        scores=dict(zip(labels, map(round, probabilities, _FOUR))),
         explanation=None if explanation is None else [(term, round(weight, 4)) for term, weight in explanation],
         label2=label2)
 
