@@ -118,8 +118,10 @@ def fit_and_read(make_model, train_data: LabelledData, test_data: LabelledData, 
 def segment_docs(docs_dir, docs, join_wrapped=True) -> dict:
     """{doc: its paragraphs as ``predict`` cuts them} for the documents ``docs_dir/<doc>`` (a file of
     that very name, as ``predict --format train`` may name it, else ``<doc>.txt``, ``.docx``, …),
-    read as ``predict`` reads a report: any supported format and encoding, errors named by file."""
+    read as ``predict`` reads a report: any supported format and encoding, errors named by file;
+    a traditional report segmented in simplified characters, as ``predict`` segments and scores it."""
     from .read import SUPPORTED_SUFFIXES
+    from .script import to_simplified
     from .segment import segment
 
     found = {}
@@ -127,7 +129,7 @@ def segment_docs(docs_dir, docs, join_wrapped=True) -> dict:
         spellings = [os.path.join(docs_dir, doc + suffix) for suffix in ("",) + SUPPORTED_SUFFIXES]
         path = next((p for p in spellings if os.path.isfile(p)), spellings[1])
         document = read_document(path)
-        found[doc] = segment(document.text, document.headings, join_wrapped=join_wrapped)
+        found[doc] = segment(to_simplified(document.text), document.headings, join_wrapped=join_wrapped)
     return found
 
 
@@ -137,11 +139,14 @@ def end_to_end_labels(model, data: LabelledData, positions, doc_paragraphs) -> d
     each labelled span taking the label covering most of its characters (:func:`label_by_overlap`);
     a span no paragraph covers takes the model's fallback label."""
     labels = {}
-    for doc in sorted({data.docs[position] for position in positions}):
+    by_doc = {}
+    for position in positions:
+        by_doc.setdefault(data.docs[position], []).append(position)
+    for doc in sorted(by_doc):
         paragraphs = doc_paragraphs[doc]
         predicted = model.predict_report([p.text for p in paragraphs], headings=[p.heading for p in paragraphs])
         triples = [(p.start, p.end, label) for p, label in zip(paragraphs, predicted)]
-        members = [position for position in positions if data.docs[position] == doc]
+        members = by_doc[doc]
         for position, label in zip(members, label_by_overlap([data.spans[m] for m in members], triples)):
             labels[position] = label if label is not None else model.fallback_label_
     return labels

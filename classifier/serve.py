@@ -18,7 +18,7 @@ __all__ = ["create_app", "label_uploads", "pasted_document", "PASTED_NAME", "STA
 STATIC = os.path.join(os.path.dirname(__file__), "static")
 # The name results give a pasted text ("the pasted text").
 PASTED_NAME = "粘贴的文本"
-_MB = 1024 * 1024
+_MB = 1_000_000  # as the limits of files read (limits.max_bytes): one megabyte everywhere
 # Explanations asked for with a bare "on"/"true" from a check box: predict --explain's default.
 _EXPLAIN_DEFAULT = 5
 _EXPLAIN_MAX = 20

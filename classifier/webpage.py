@@ -27,6 +27,8 @@ def webpage_charset(data: bytes):
     4 KB), as a Python codec name, or None."""
     if data.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16: FF FE begins both
+        return "utf-32"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     match = _META_CHARSET.search(data[:4096])

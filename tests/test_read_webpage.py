@@ -42,6 +42,18 @@ def test_a_byte_order_mark_wins_over_a_wrong_meta(tmp_path):
     assert BODY[2] in read_document(str(path)).text
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_a_utf16_or_utf32_page_with_its_byte_order_mark(tmp_path, codec):
+    """UTF-32's little-endian mark begins with UTF-16's: it is looked for first."""
+    import codecs
+
+    marks = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE,
+             "utf-32-le": codecs.BOM_UTF32_LE, "utf-32-be": codecs.BOM_UTF32_BE}
+    path = tmp_path / "report.html"
+    path.write_bytes(marks[codec] + page('<meta charset="utf-8">').encode(codec))
+    assert read_document(str(path)).text.split("\n")[1] == BODY[0]
+
+
 def test_a_saved_page_is_labelled_like_web_copy(tmp_path, cli):
     (tmp_path / "a.html").write_text(page(), encoding="utf-8")
     (tmp_path / "b.txt").write_text("\n".join(BODY), encoding="utf-8")

@@ -304,6 +304,17 @@ def test_evaluate_finds_the_documents_format_train_names(tmp_path):
     assert [p.text for p in found["y"]] == ["开展志愿服务。"]
 
 
+def test_evaluate_segments_a_traditional_report_as_predict_scores_it(tmp_path):
+    """In simplified characters, at the same offsets: the model knows simplified ones."""
+    from classifier.evaluate import segment_docs
+
+    text = "一、加強理論學習\n組織中心組學習，開展專題講座。\n"
+    (tmp_path / "t.txt").write_text(text, encoding="utf-8")
+    found = segment_docs(str(tmp_path), ["t"])["t"]
+    assert [p.text for p in found] == ["一、加强理论学习", "组织中心组学习，开展专题讲座。"]
+    assert [len(text[p.start:p.end]) for p in found] == [len(p.text) for p in found]
+
+
 def test_a_web_page_on_standard_input_is_read_as_a_page(monkeypatch):
     import io
     import sys

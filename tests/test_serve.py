@@ -183,6 +183,10 @@ def test_an_upload_over_the_limit_is_refused_with_413(default_model):
                               headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
         assert response.status_code == 413
         assert _post(small, [("小.txt", REPORT.encode())]).status_code == 200  # under it: labelled
+    # A megabyte is 10⁶ bytes, as in the limit of files read (--max-mb): a file of 9 948 bytes in
+    # its form (about 10 150 bytes) is over 0.01 MB, though under 0.01 × 2²⁰ bytes.
+    with TestClient(create_app(default_model, max_upload_mb=0.01)) as small:
+        assert _post(small, [("稍大.txt", ("。" * 3316).encode("utf-8"))]).status_code == 413
 
 
 def test_an_upload_leaves_no_file_behind(client, monkeypatch, tmp_path):
