@@ -7,14 +7,15 @@ words with the same frequencies and the same total (the route sums ``log(freq) -
 jieba's ``total`` also counts the frequencies that later entries replaced, so the difference is
 added as one word no run can contain.
 
-One difference is left (jieba-rs 0.9, ``hmm.rs``): inside a run of single characters, jieba keeps
-letters and digits together with ``[a-zA-Z0-9]+(?:\.\d+)?%?``, jieba-rs with ``(?:.\d+)?``, whose
-``.`` is any character: "2020-2021" is three words for jieba and one for jieba-rs.  A run where a
-letter or digit is followed by one of ``+#&_%-`` and a digit (:data:`_SKIP_DIFFERS`) keeps
-today's cut; so do the characters outside the runs.  A text made only of Han characters, letters,
-digits and the punctuation of :data:`_BETWEEN` goes to rjieba in one call.  :func:`load` builds
-the cutter and checks it against today's on fixed text; it returns None when rjieba is missing or
-differs.
+One difference is left: how a run of single characters groups letters and digits with the
+symbols.  jieba keeps them together with ``[a-zA-Z0-9]+(?:\.\d+)?%?``; jieba-rs 0.9's ``hmm.rs``
+has ``(?:.\d+)?``, whose ``.`` is any character, and the jieba-rs 0.11 inside rjieba 0.2.2 also
+joins letters and digits across ``-``, ``.`` and ``_``: "2020-2021" and "a.b.c" are three words for
+jieba and one for jieba-rs.  So a run holding any of ``+#&._%-`` (:data:`_SKIP_DIFFERS`) keeps
+today's cut, and so do the characters outside the runs.  A text made only of Han characters,
+letters, digits and the punctuation of :data:`_BETWEEN` goes to rjieba in one call.  :func:`load`
+builds the cutter and checks it against today's on fixed text; it returns None when rjieba is
+missing or differs.
 """
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ log = logging.getLogger(__name__)
 
 # jieba's Han range: a run of only these is jieba-rs's Han block and HMM block too.
 _PURE_HAN = re.compile("[\u4e00-\u9fd5]+")
-# Where jieba-rs's HMM groups letters and digits otherwise than jieba's (see above).
+# A run holding one of these may be cut otherwise by jieba-rs (see above): today's cut takes it.
 _SKIP_DIFFERS = re.compile(r"[+#&._%\-]")
 # Characters normalise drops one by one (tokenize._SKIP): a piece of only these gives no token.
 _DROPPED = re.compile(r"[\s\W_]+")
@@ -154,7 +155,7 @@ def _run_cutter(rust, force_split, today, split, normalise):
                             append(word)
             elif differs(piece):
                 extend(today(piece))
-            else:  # letters, digits and symbols: normalised
+            else:  # Han characters with letters or digits: normalised
                 for word in cut(piece, True):
                     if word in force_split:
                         extend(word)
