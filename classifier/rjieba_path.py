@@ -1,4 +1,4 @@
-"""Runs of ``re_han_default`` cut by rjieba (jieba-rs) loaded with our dictionary: jieba's words, faster.
+r"""Runs of ``re_han_default`` cut by rjieba (jieba-rs) loaded with our dictionary: jieba's words, faster.
 
 jieba's accurate mode cuts each run of ``re_han_default`` (Han characters U+4E00–U+9FD5, ASCII
 letters and digits, ``+#&._%-``) on its own.  jieba-rs cuts such a run the same way (the same word
