@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import functools
 import io
 import os
 import re
@@ -36,7 +37,7 @@ __all__ = ["Document", "TextWindows", "decode", "read_document", "document_from_
 _REFUSED_SUFFIXES = (".rtf", ".odt", ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".xlsx", ".xls",
                      ".pptx", ".zip")  # said to be unsupported rather than read as text
 SUPPORTED_SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".htm", ".doc", ".wps")
-_SUPPORTED = ("supported: .txt (UTF-8, GB18030/GBK, UTF-16), .docx, .pdf, .html/.htm, and .doc/.wps with a converter; "
+_SUPPORTED = ("supported: .txt (UTF-8, GB18030/GBK, Big5, UTF-16), .docx, .pdf, .html/.htm, and .doc/.wps with a converter; "
               "folders of them, or - for stdin")
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -79,6 +80,62 @@ def _common(ch: str) -> bool:
             or ch in _COMMON_PUNCTUATION)
 
 
+# Big5 text (traditional characters, Taiwan and Hong Kong) nearly always decodes as GB18030 too, into
+# rare characters, kana and symbols: more than this share of its non-ASCII characters lie outside
+# GB2312's common ones, where a GBK report has a few percent at most.
+_BIG5_SUSPECT = 0.2
+_BIG5_SAMPLE = 8192  # characters looked at
+
+
+def _share_outside_gb2312(text: str) -> float:
+    """Of ``text``'s non-ASCII characters, the share GB2312 (simplified Chinese's common
+    characters and symbols) lacks; counted by encoding, in C."""
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+    if not non_ascii:
+        return 0.0
+    kept = len(text.encode("gb2312", "ignore").decode("gb2312"))
+    return (len(text) - kept) / non_ascii
+
+
+def _share_outside_big5_common(text: str) -> float:
+    """Of ``text``'s non-ASCII characters, the share outside Big5's symbols and frequent characters
+    (its codes A140–C67E; the less frequent ones follow from C940)."""
+    non_ascii = [char for char in text if ord(char) > 0x7F]
+    if not non_ascii:
+        return 0.0
+    outside = 0
+    for char in non_ascii:
+        try:
+            lead = char.encode("big5hkscs")[0]
+        except UnicodeEncodeError:
+            lead = 0xFF
+        outside += lead > 0xC6
+    return outside / len(non_ascii)
+
+
+def _decodes(data: bytes, codec: str) -> bool:
+    try:
+        data.decode(codec)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _big5_instead(as_gb18030: str, head: bytes, decodes) -> str | None:
+    """The Big5 codec ("big5", or Hong Kong's superset "big5hkscs") of a text that also decodes as
+    GB18030, or None.  ``as_gb18030`` is its start so decoded, ``head`` its first bytes,
+    ``decodes(codec)`` whether the whole text decodes with ``codec``.  Big5 wins where GB18030
+    makes rare characters of the text and Big5 makes fewer."""
+    gb_outside = _share_outside_gb2312(as_gb18030[:_BIG5_SAMPLE])
+    if gb_outside <= _BIG5_SUSPECT:
+        return None
+    for codec in ("big5", "big5hkscs"):
+        as_big5 = head.decode(codec, "ignore")[:_BIG5_SAMPLE]  # the head may end inside a character
+        if _share_outside_big5_common(as_big5) < gb_outside and decodes(codec):
+            return codec
+    return None
+
+
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
     """UTF-16 saved without a BOM: (text, encoding) in the byte order that reads as text, or None.
 
@@ -106,7 +163,8 @@ def decode(data: bytes, source: str = "<bytes>", supported: str = _SUPPORTED) ->
 
     Tried in order: a byte-order mark, UTF-16 without one (when the data holds NUL bytes, which
     UTF-8 and GB18030 text never does), UTF-8, then GB18030 (a superset of GBK and GB2312, what
-    Chinese Windows saves as "ANSI").  Binary data is refused, its message ending with
+    Chinese Windows saves as "ANSI") or Big5 (traditional Windows' "ANSI") where both decode and
+    GB18030 makes rare characters of it.  Binary data is refused, its message ending with
     ``supported``: what the caller reads.
     """
     if not data:
@@ -130,13 +188,16 @@ def decode(data: bytes, source: str = "<bytes>", supported: str = _SUPPORTED) ->
     except UnicodeDecodeError as err:
         position = err.start  # where UTF-8 fails, for the message if nothing else reads it
     try:
-        return data.decode("gb18030"), "gb18030"
+        text = data.decode("gb18030")
     except UnicodeDecodeError:
-        pass
+        text = None
+    if text is not None:
+        big5 = _big5_instead(text, data[:4 * _BIG5_SAMPLE], functools.partial(_decodes, data))
+        return (data.decode(big5), big5) if big5 else (text, "gb18030")
     utf16 = _utf16_without_bom(data)  # a UTF-16 text all in Chinese may hold no NUL byte at all
     if utf16:
         return utf16
-    raise InputError(source, f"is not UTF-8, UTF-16 or GB18030 text (undecodable byte at offset {position})")
+    raise InputError(source, f"is not UTF-8, UTF-16, GB18030 or Big5 text (undecodable byte at offset {position})")
 
 
 def _read_bytes(path: str, limit: int | None = None) -> bytes:
@@ -310,13 +371,18 @@ def _stream_encoding(path: str, name: str) -> tuple:
             return "utf-8", "utf-8", blank, characters
         gb18030, blank, characters = _stream_check(path, "gb18030")
         if gb18030 is None:
+            big5 = _big5_instead(head.decode("gb18030", "ignore"), head,
+                                 lambda codec: _stream_check(path, codec)[0] is None)
+            if big5:
+                _, blank, characters = _stream_check(path, big5)
+                return big5, big5, blank, characters
             return "gb18030", "gb18030", blank, characters
     utf16 = _stream_utf16(path, head)
     if utf16:
         return utf16
     if b"\0" in head:
         raise InputError(name, "is a binary file, not text; " + _SUPPORTED)
-    raise InputError(name, f"is not UTF-8, UTF-16 or GB18030 text (undecodable byte at offset {position})")
+    raise InputError(name, f"is not UTF-8, UTF-16, GB18030 or Big5 text (undecodable byte at offset {position})")
 
 
 def _stream_utf16(path: str, head: bytes):

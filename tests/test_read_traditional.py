@@ -49,3 +49,27 @@ def test_conversion_keeps_every_offset():
     simplified = to_simplified(text)
     assert len(simplified) == len(text) and simplified.startswith("乾隆年间，他们在报纸上发表")
     assert "后来" in simplified and "经济发展" in simplified
+
+
+def test_a_big5_file_is_read_as_big5_and_labelled_as_its_utf8_copy(default_model, tmp_path, cli):
+    """Big5 (traditional Windows' "ANSI") decodes as GB18030 too, into rare characters: read as
+    Big5, it gets the labels of the same text in UTF-8; a GBK file in traditional characters stays
+    GB18030."""
+    import json
+
+    from classifier.read import read_document
+
+    text = "".join(traditional(d).text for d in fixture_reports()[:3])
+    text = text.encode("big5", "ignore").decode("big5")  # the characters Big5 has
+    (tmp_path / "big5.txt").write_bytes(text.encode("big5"))
+    (tmp_path / "utf8.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "gbk.txt").write_bytes(text.encode("gbk"))
+    assert read_document(str(tmp_path / "big5.txt")).encoding == "big5"
+    assert read_document(str(tmp_path / "big5.txt")).text == text
+    assert read_document(str(tmp_path / "gbk.txt")).encoding == "gb18030"
+    rows = {}
+    for name in ("big5", "utf8", "gbk"):
+        result = cli("predict", "--format", "jsonl", str(tmp_path / f"{name}.txt"))
+        assert result.returncode == 0, result.stderr
+        rows[name] = [(r["start"], r["end"], r["text"], r["label"]) for r in map(json.loads, result.stdout.splitlines())]
+    assert rows["big5"] == rows["utf8"] == rows["gbk"] and len(rows["big5"]) > 5

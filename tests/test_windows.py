@@ -128,6 +128,19 @@ def test_offsets_index_the_original_text(default_model, small_windows, tmp_path,
     assert [(p.start, p.end) for p in rows] == [(p.start, p.end) for p in _whole_rows(default_model, text)]
 
 
+def test_a_long_big5_text_is_read_as_big5(default_model, small_windows, tmp_path):
+    """Found as decode finds it for a short one: GB18030 decodes Big5 too, into rare characters."""
+    from opencc import OpenCC
+
+    text = OpenCC("s2t").convert(_text(12)).encode("big5", "ignore").decode("big5")
+    path = tmp_path / "long.txt"
+    path.write_bytes(text.encode("big5"))
+    parts = _windowed(default_model, path)
+    rows = [p for part in parts for p in part.paragraphs]
+    assert parts[0].encoding == "big5" and len(parts) > 1
+    assert rows and all(text[p.start:p.end] == p.text for p in rows)
+
+
 def test_windows_never_split_a_paragraph(small_windows):
     """Each piece ends after a blank line, so each paragraph of the text is one of a window."""
     from classifier.segment import segment

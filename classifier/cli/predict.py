@@ -37,8 +37,8 @@ def add_parser(subparsers) -> None:
     from ..output import FORMATS
 
     predict = subparsers.add_parser("predict", help="label every paragraph of reports",
-                                    description="Label every paragraph of reports (.txt in UTF-8, GB18030 or "
-                                                "UTF-16, .docx, .pdf, .html/.htm, .doc/.wps with a "
+                                    description="Label every paragraph of reports (.txt in UTF-8, GB18030, "
+                                                "Big5 or UTF-16, .docx, .pdf, .html/.htm, .doc/.wps with a "
                                                 "converter, folders of them, - for stdin).")
     inputs = predict.add_argument("inputs", nargs="+", metavar="FILE",
                                   help="report files, folders, or - for stdin")
