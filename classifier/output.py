@@ -172,11 +172,16 @@ def write_train(report, out, doc: str) -> None:
 
 FORMATS = ("table", "jsonl", "csv", "html", "train", "parquet")
 # What an --out file's name says it holds; any other name (.txt, none) gets the table unless told.
-SUFFIX_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".html": "html", ".htm": "html", ".parquet": "parquet"}
+# .ndjson is JSON Lines by another name, as train reads it.
+SUFFIX_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".html": "html", ".htm": "html",
+                  ".parquet": "parquet"}
 
 
-# Extensions of formats predict does not write: a table in such a file would not open as its name says.
-_OTHER_FORMATS = (".json", ".xlsx", ".xls", ".docx", ".doc", ".pdf", ".zip", ".odt", ".ods")
+# Extensions of data formats predict does not write: a table in such a file would not open as its
+# name says (and train would read a .tsv as a table of its own).
+_OTHER_FORMATS = (".json", ".tsv", ".xlsx", ".xls", ".ods", ".docx", ".doc", ".wps", ".odt", ".rtf", ".pdf",
+                  ".pptx", ".xml", ".yaml", ".yml", ".zip", ".gz", ".bz2", ".xz", ".tar", ".7z", ".rar",
+                  ".png", ".jpg", ".jpeg")
 
 
 def output_format(given: str | None, out: str | None) -> str:

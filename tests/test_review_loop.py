@@ -331,7 +331,9 @@ def test_an_output_named_for_a_format_predict_does_not_write_is_refused():
     from classifier.errors import InputError
     from classifier.output import output_format
 
-    for name in ("out.xlsx", "out.json", "out.docx"):
+    for name in ("out.xlsx", "out.json", "out.docx", "out.tsv", "out.tar.gz"):
         with pytest.raises(InputError, match="does not write"):
             output_format(None, name)
-    assert output_format(None, "out.txt") == "table"
+    assert output_format(None, "out.txt") == output_format(None, "out.log") == output_format(None, "out") == "table"
+    # .ndjson is JSON Lines, which train reads back.
+    assert output_format(None, "out.ndjson") == "jsonl" and output_format("train", "out.ndjson") == "train"
