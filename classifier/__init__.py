@@ -24,6 +24,7 @@ _EXPORTS = {
     "Paragraph": "segment",
     "tokenize": "tokenize",
     "read_document": "read",
+    "Document": "read",
     "write_html": "html_report",
     "iter_documents": "read",
     "read_labelled": "data",
