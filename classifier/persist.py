@@ -178,9 +178,11 @@ def _tfidf_params(tfidf) -> dict:
 
 
 def _plain_params(params: dict, owner: str) -> dict:
-    """Parameters with tuples as lists; a function among them cannot be saved."""
+    """Parameters with tuples as lists, in name order (a model fitted here and one loaded from a
+    file list them in different orders: the same model gives the same bytes); a function among
+    them cannot be saved."""
     plain = {}
-    for name, value in params.items():
+    for name, value in sorted(params.items()):
         value = list(value) if isinstance(value, tuple) else value
         if not _is_plain(value):
             raise ValueError(f"{owner} parameter {name}={value!r} cannot be saved: model files hold only data")

@@ -326,3 +326,14 @@ def test_the_shipped_model_survives_a_save_and_load_exactly_on_every_shared_docu
     assert np.array_equal(new.predict_report_proba(texts, headings=headings, reports=reports),
                           old.predict_report_proba(texts, headings=headings, reports=reports))
     assert new.explain(texts[:200], headings=headings[:200]) == old.explain(texts[:200], headings=headings[:200])
+
+
+def test_the_shipped_model_saved_again_is_the_same_bytes():
+    """Its parameters are written in name order however the model came to hold them (fitted here
+    or loaded): a model and its metadata give one file, whose SHA-256 the card can quote."""
+    from classifier import persist
+    from conftest import DEFAULT_MODEL
+
+    model, metadata = persist.load_model_with_metadata(DEFAULT_MODEL)
+    with open(DEFAULT_MODEL, "rb") as handle:
+        assert persist.model_bytes(model, metadata) == handle.read()
