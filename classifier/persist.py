@@ -320,7 +320,8 @@ def _check_entry_count(handle, size):
         raise _Refused("is a damaged model archive (no end of central directory)")
     entries = struct.unpack("<H", data[end + 10:end + 12])[0]
     if entries > MAX_MEMBERS:  # 0xFFFF (zip64) included: a model never needs it
-        raise _Refused(f"holds {entries} members, more than a model has (at most {MAX_MEMBERS})")
+        raise _Refused(f"is not a classifier model: a zip of {entries} members, more than a model has "
+                       f"(at most {MAX_MEMBERS})")
     handle.seek(0)
 
 

@@ -98,7 +98,8 @@ def cross_validate_default(data: LabelledData, source: str, *, folds=5, repeats=
         return cross_validate(lambda: default_estimator(seed), data, folds=folds, repeats=repeats, seed=seed,
                               docs_dir=docs, dedupe=False)
     except ValueError as err:
-        raise InputError(source, f"cannot be cross-validated: {err}") from None
+        raise InputError(source, f"cannot be cross-validated: {err} (--repeats 0 trains without "
+                                 f"cross-validation)") from None
 
 
 @dataclass

@@ -82,6 +82,15 @@ def test_missing_file(tmp_path, cli):
     _assert_clean_error(cli("predict", missing), missing, "no such file")
 
 
+@pytest.mark.parametrize("args", [("predict", "x.txt", "--out", ""), ("train", "x.jsonl", "--out", " "),
+                                  ("predict", "x.txt", "--model", "")])
+def test_an_empty_file_name_is_refused_in_one_line(cli, args):
+    result = cli(*args)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"classifier {args[0]}: error: argument {args[2]}: an empty file name (see classifier {args[0]} --help)"]
+
+
 def test_empty_file(tmp_path, cli):
     path = tmp_path / "empty.txt"
     path.write_bytes(b"")

@@ -287,7 +287,7 @@ def test_a_huge_declared_size_is_refused_before_reading(saved):
 
 def test_too_many_members_are_refused(saved):
     _rewrite(saved, {f"m{i}.npy": b"" for i in range(persist.MAX_MEMBERS + 1)})
-    _refused(saved, "members")
+    _refused(saved, "is not a classifier model: a zip of 17 members")
 
 
 def test_model_info_reads_the_card_without_building_a_model(monkeypatch, saved):

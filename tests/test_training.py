@@ -199,7 +199,15 @@ def test_bad_corrections_docs_and_cv_data_are_one_line_errors(tmp_path, cli):
     write_jsonl(one_report, [(t, l, "same") for t, l, _ in OWN])
     _one_line_error(cli("evaluate", "--cv", str(one_report)), "at least two reports")
     _one_line_error(cli("train", str(data), "--out", out, "--card", out), "another name")
+    # Two reports, one of them all of one label: a fold would learn that label alone.
+    lopsided = tmp_path / "lopsided.jsonl"
+    write_jsonl(lopsided, [(t, l, "x" if l == "reading" else "y") for t, l, _ in OWN[:6]])
+    result = cli("train", str(lopsided), "--out", out)  # its notes come first, then the error
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    error = result.stderr.strip().splitlines()[-1]
+    assert error.startswith(f"classifier: error: {lopsided}: cannot be cross-validated") and "--repeats 0" in error
     assert not os.path.exists(out)
+    assert cli("train", str(lopsided), "--out", out, "--repeats", "0").returncode == 0 and os.path.exists(out)
 
 
 def test_unwritable_output_and_a_model_payload_that_is_not_a_model(tmp_path, cli):

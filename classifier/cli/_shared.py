@@ -33,6 +33,13 @@ def count(value):
     return _whole_number(value, 0)
 
 
+def file_name(value):
+    """An argument type: a file's name, not empty (an empty one would name no file in the error)."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("an empty file name")
+    return value
+
+
 def say(note: str) -> None:
     """A note or warning for the user, on standard error."""
     print(note, file=sys.stderr)
@@ -53,7 +60,7 @@ def output(path, force, encoding="utf-8"):
 
 def add_model_options(parser) -> None:
     """``--model`` and ``--trust-pickle``, for the commands that load a model."""
-    parser.add_argument("--model", help="model file (default: the shipped model in models/)")
+    parser.add_argument("--model", type=file_name, help="model file (default: the shipped model in models/)")
     parser.add_argument("--trust-pickle", action="store_true",
                         help="also open a model saved by version 0.1 (a joblib pickle): opening a pickle "
                              "runs whatever code it holds, so only for a file from a source you trust")

@@ -7,7 +7,7 @@ import os
 import sys
 
 from ..errors import InputError
-from ._shared import PROG, add_model_options, count, output, positive_int
+from ._shared import PROG, add_model_options, count, file_name, output, positive_int
 
 
 class _CountOrFile(argparse.Action):
@@ -48,7 +48,7 @@ def add_parser(subparsers) -> None:
     predict.add_argument("--format", choices=FORMATS,
                          help="output format (default: the one --out's extension names: .csv, .jsonl, "
                               ".html/.htm; else table)")
-    predict.add_argument("--out", help="write to this file instead of standard output (needed for html); "
+    predict.add_argument("--out", type=file_name, help="write to this file instead of standard output (needed for html); "
                                        "its extension sets the format")
     predict.add_argument("--force", action="store_true", help="replace --out if it exists (never an input)")
     predict.add_argument("--explain", nargs="?", action=_CountOrFile, const=5, default=0, metavar="N",

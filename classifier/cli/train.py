@@ -7,7 +7,7 @@ import os
 import sys
 
 from ..errors import InputError
-from ._shared import count, folds, say
+from ._shared import count, file_name, folds, say
 
 
 def add_parser(subparsers) -> None:
@@ -17,13 +17,13 @@ def add_parser(subparsers) -> None:
                                               "(optional: doc, heading), print grouped cross-validated scores "
                                               "and write the model.")
     train.add_argument("data", nargs="+", metavar="DATA", help="labelled paragraphs (.jsonl or .csv)")
-    train.add_argument("--out", required=True,
+    train.add_argument("--out", required=True, type=file_name,
                        help="where to write the model (a .model file: data only, safe to share)")
     train.add_argument("--force", action="store_true", help="replace --out if it exists")
     train.add_argument("--labels", help="comma-separated label set; any other label in DATA is an error")
-    train.add_argument("--corrections", help="JSON Lines of label corrections (doc, i, label, reason)")
-    train.add_argument("--docs", help="folder of the documents DATA's spans refer to (adds end-to-end scores)")
-    train.add_argument("--card", help="also write a model card (Markdown) to this file")
+    train.add_argument("--corrections", type=file_name, help="JSON Lines of label corrections (doc, i, label, reason)")
+    train.add_argument("--docs", type=file_name, help="folder of the documents DATA's spans refer to (adds end-to-end scores)")
+    train.add_argument("--card", type=file_name, help="also write a model card (Markdown) to this file")
     train.add_argument("--folds", type=folds, default=5, help="cross-validation folds (default 5)")
     train.add_argument("--repeats", type=count, default=1, help="cross-validation repeats; 0 skips it (default 1)")
     train.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
