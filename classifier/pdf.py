@@ -29,11 +29,12 @@ def read_pdf(source, name: str) -> str:
         import pdfplumber
     except ImportError:
         raise InputError(name, "reading PDF needs pdfplumber: pip install pdfplumber") from None
-    pages = []
+    pages, widths = [], []
     try:
         with pdfplumber.open(source) as pdf:
             for page in pdf.pages:
                 pages.append(page.extract_text_lines(strip=True, return_chars=False))
+                widths.append(float(page.width))
     except InputError:
         raise
     except Exception as err:  # pdfminer raises many types for a damaged or encrypted file
@@ -42,7 +43,7 @@ def read_pdf(source, name: str) -> str:
         raise InputError(name, "has no text layer (a scanned image?): the tool does not do OCR; "
                                "give it the report's text, or run OCR first")
     lines = _body_lines(pages)
-    return "\n".join(_paragraphs(lines))
+    return "\n".join(_paragraphs(lines, max(widths)))
 
 
 def _problem(err: Exception) -> str:
@@ -82,12 +83,7 @@ def _body_lines(pages: list) -> list:
     return kept
 
 
-def _mode(values, default):
-    counts = Counter(round(v) for v in values)
-    return counts.most_common(1)[0][0] if counts else default
-
-
-def _paragraphs(lines: list) -> list:
+def _paragraphs(lines: list, page_width: float | None = None) -> list:
     """Join the hard-wrapped lines of each paragraph.
 
     A line continues the one before when that one reaches the text's right edge (within two
@@ -95,6 +91,9 @@ def _paragraphs(lines: list) -> list:
     a gap before punctuation that cannot start a line, or before a word), it starts at
     the left edge (a paragraph's first line is indented, a centred title is not at the edge) and
     no wider gap than the usual line spacing stands between them (block paragraphs are spaced).
+    The right edge is where most long lines end; where no two end alike (a few lines, none wrapped
+    for sure), it is the left margin's width from the page's right side (``page_width``), so that a
+    heading longer than the line under it is not taken for a wrapped line.
     """
     if not lines:
         return []
@@ -102,8 +101,11 @@ def _paragraphs(lines: list) -> list:
     size = max(1.0, sorted(heights)[len(heights) // 2])  # a character's size
     starts = Counter(round(line["x0"]) for _, line in lines)
     left = min(x for x, n in starts.items() if n >= 0.15 * len(lines) or n == max(starts.values()))
-    right = _mode((line["x1"] for _, line in lines if line["x1"] - line["x0"] > 10 * size), None)
-    if right is None:
+    ends = Counter(round(line["x1"]) for _, line in lines if line["x1"] - line["x0"] > 10 * size)
+    right, shared = ends.most_common(1)[0] if ends else (None, 0)
+    if shared < 2 and page_width:
+        right = page_width - left
+    elif right is None:
         right = max(line["x1"] for _, line in lines)
     right = max([right] + [line["x1"] for _, line in lines if abs(line["x1"] - right) < 2 * size])
     pitches = [b["top"] - a["top"] for (pa, a), (pb, b) in zip(lines, lines[1:]) if pa == pb and b["top"] > a["top"]]

@@ -66,6 +66,28 @@ def test_block_paragraphs_without_indent_are_told_apart_by_their_spacing():
     assert read_pdf(io.BytesIO(write_pdf(paragraphs, indent=False)), "r.pdf").split("\n") == paragraphs
 
 
+def _lines_pdf(lines):
+    """A page of ``lines`` drawn as they are, none wrapped."""
+    data = io.BytesIO()
+    page = canvas.Canvas(data, pagesize=A4)
+    page.setFont(FONT, 12)
+    for number, line in enumerate(lines):
+        page.drawString(72, 760 - 20 * number, line)
+    page.save()
+    return data.getvalue()
+
+
+def test_a_few_lines_none_wrapped_stay_apart_though_a_heading_is_the_longest():
+    """With no two lines ending alike there is no right edge to see: the page's margins stand in."""
+    lines = ["一、加强理论学习，提升干部理论素养", "全年组织中心组学习十二次。", "二、繁荣文化事业", "举办演出。"]
+    assert read_pdf(io.BytesIO(_lines_pdf(lines)), "r.pdf").split("\n") == lines
+
+
+def test_one_short_wrapped_paragraph_is_joined():
+    paragraph = "".join(SENTENCES[:2])
+    assert read_pdf(io.BytesIO(write_pdf([paragraph], header=None)), "r.pdf").split("\n") == [paragraph]
+
+
 def test_a_pdf_is_read_by_name_and_labelled(tmp_path, cli):
     path = tmp_path / "report.pdf"
     path.write_bytes(write_pdf(report_paragraphs()))
