@@ -13,6 +13,7 @@ import os
 import numpy as np
 
 from .data import LabelledData, deduplicate, report_groups
+from .errors import InputError
 from .read import read_document
 
 __all__ = ["scores", "cross_validate", "fit_and_read", "label_by_overlap", "calibration", "grouped",
@@ -116,21 +117,50 @@ def fit_and_read(make_model, train_data: LabelledData, test_data: LabelledData, 
 
 
 def segment_docs(docs_dir, docs, join_wrapped=True) -> dict:
-    """{doc: its paragraphs as ``predict`` cuts them} for the documents ``docs_dir/<doc>`` (a file of
-    that very name, as ``predict --format train`` may name it, else ``<doc>.txt``, ``.docx``, …),
-    read as ``predict`` reads a report: any supported format and encoding, errors named by file;
-    a traditional report segmented in simplified characters, as ``predict`` segments and scores it."""
-    from .read import SUPPORTED_SUFFIXES
+    """{doc: its paragraphs as ``predict`` cuts them} for the documents ``docs`` under ``docs_dir``
+    (:func:`doc_path`), read as ``predict`` reads a report: any supported format and encoding,
+    errors named by file; a traditional report segmented in simplified characters, as ``predict``
+    segments and scores it."""
     from .script import to_simplified
     from .segment import segment
 
     found = {}
+    below = {}  # the folder's files by name and by name without extension, listed once if needed
     for doc in docs:
-        spellings = [os.path.join(docs_dir, doc + suffix) for suffix in ("",) + SUPPORTED_SUFFIXES]
-        path = next((p for p in spellings if os.path.isfile(p)), spellings[1])
-        document = read_document(path)
+        document = read_document(doc_path(docs_dir, doc, below))
         found[doc] = segment(to_simplified(document.text), document.headings, join_wrapped=join_wrapped)
     return found
+
+
+def doc_path(docs_dir: str, doc: str, below: dict | None = None) -> str:
+    """The file of ``doc`` as ``predict --format train`` names it, for the folder ``docs_dir`` given
+    to ``predict``: ``docs_dir/<doc>`` itself or with an extension (``.txt``, ``.docx``, …); else
+    ``doc`` as the path it is (where two folders held the same name, predict wrote the path); else
+    the one file in ``docs_dir``'s subfolders of that name, with or without its extension.
+    ``below`` caches the listing of the subfolders between calls."""
+    from .read import SUPPORTED_SUFFIXES, input_files
+
+    spellings = [os.path.join(docs_dir, doc + suffix) for suffix in ("",) + SUPPORTED_SUFFIXES]
+    path = next((p for p in spellings if os.path.isfile(p)), None)
+    if path is None and os.path.isfile(doc):
+        path = doc
+    if path is None and os.path.isdir(docs_dir):
+        below = {} if below is None else below
+        if not below:
+            try:
+                files = input_files([docs_dir])
+            except InputError:  # a folder without report files: the message below names the file
+                files = []
+            for file in files:
+                name = os.path.basename(file)
+                for key in {name, os.path.splitext(name)[0]}:
+                    below.setdefault(key, []).append(file)
+        matches = below.get(os.path.basename(doc), [])
+        if len(matches) > 1:
+            raise InputError(docs_dir, f"holds several files for doc {doc!r} ({', '.join(matches[:3])}): "
+                                       f"give --docs the folder that holds it")
+        path = matches[0] if matches else None
+    return path or spellings[1]
 
 
 def end_to_end_labels(model, data: LabelledData, positions, doc_paragraphs) -> dict:

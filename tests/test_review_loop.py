@@ -304,6 +304,32 @@ def test_evaluate_finds_the_documents_format_train_names(tmp_path):
     assert [p.text for p in found["y"]] == ["开展志愿服务。"]
 
 
+def test_evaluate_finds_the_docs_predict_named_in_subfolders_and_by_path(tmp_path, cli, monkeypatch):
+    """predict reads folders recursively: --docs on the folder it was given finds each doc it wrote,
+    a name in a subfolder, or the path it wrote where two folders held the same name."""
+    import json
+
+    monkeypatch.chdir(tmp_path)
+    os.makedirs("reports/sub")
+    (tmp_path / "reports" / "sub" / "r1.txt").write_text("一、加强理论学习\n组织中心组学习。\n", encoding="utf-8")
+    (tmp_path / "reports" / "r2.txt").write_text("二、繁荣文化事业\n举办文艺演出。\n", encoding="utf-8")
+    assert cli("predict", "reports", "--format", "train", "--out", "mine.jsonl").returncode == 0
+    assert sorted({json.loads(line)["doc"] for line in open("mine.jsonl", encoding="utf-8")}) == ["r1", "r2"]
+    result = cli("evaluate", "mine.jsonl", "--docs", "reports")
+    assert result.returncode == 0, result.stderr
+    # The same name in two folders: predict writes the paths, which --docs finds as they are.
+    for folder in ("a", "b"):
+        os.makedirs(f"twice/{folder}")
+        (tmp_path / "twice" / folder / "r.txt").write_text("一、加强理论学习\n组织中心组学习。\n", encoding="utf-8")
+    assert cli("predict", "twice", "--format", "train", "--out", "twice.jsonl").returncode == 0
+    assert cli("evaluate", "twice.jsonl", "--docs", "twice").returncode == 0
+    from classifier.errors import InputError
+    from classifier.evaluate import doc_path
+
+    with pytest.raises(InputError, match="several files for doc 'r'"):
+        doc_path("twice", "r")
+
+
 def test_evaluate_segments_a_traditional_report_as_predict_scores_it(tmp_path):
     """In simplified characters, at the same offsets: the model knows simplified ones."""
     from classifier.evaluate import segment_docs
