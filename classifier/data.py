@@ -116,7 +116,7 @@ def read_labelled(path: str, labels=None) -> LabelledData:
         raise InputError(path, "is empty")
     rows = _rows_jsonl(text, path) if _is_jsonl(path, text) else _rows_csv(text, path)
     result = LabelledData(sources={path: hashlib.sha256(raw).hexdigest()})
-    missing_headings, lines = [], []
+    missing_headings, lines, seconds = [], [], []
     for number, row in rows:
         paragraph = row.get("text")
         label = row.get("label")
@@ -132,6 +132,9 @@ def read_labelled(path: str, labels=None) -> LabelledData:
         label = label.strip()
         if labels is not None and label not in labels:
             raise InputError(path, f"line {number}: unknown label {label!r} (known: {', '.join(labels)})")
+        label2 = row.get("label2")
+        if label2 not in (None, "") and not (isinstance(label2, str) and label2.strip().lower() in _MISSING):
+            seconds.append((number, label2))
         doc = row.get("doc")
         doc = str(doc) if doc not in (None, "") else None
         heading = row.get("heading")
@@ -152,6 +155,7 @@ def read_labelled(path: str, labels=None) -> LabelledData:
         raise InputError(path, "holds no labelled paragraphs")
     if labels is None:
         _check_guide_labels(path, result.labels, lines)
+    _check_second_labels(path, seconds, labels if labels is not None else sorted(set(result.labels)))
     _derive_headings(result, set(missing_headings))
     return result
 
@@ -160,6 +164,17 @@ def read_labelled(path: str, labels=None) -> LabelledData:
 _MISSING = {"nan", "none", "null", "na", "n/a", "#n/a"}
 # Data whose labels are at least this share the guide's is taken to use the guide's label set.
 _GUIDE_SHARE = 0.9
+
+
+def _check_second_labels(path: str, seconds: list, known) -> None:
+    """Refuse a ``label2`` (not trained on, but a person's correction of it is data) that is none of
+    the labels: a typo there would pass unseen."""
+    for number, label2 in seconds:
+        if not isinstance(label2, str) or label2.strip() not in known:
+            near = difflib.get_close_matches(str(label2).replace(" ", "").lower(), list(known), n=1, cutoff=0.6)
+            hint = f"did you mean {near[0]!r}? " if near else ""
+            raise InputError(path, f"line {number}: label2 {label2!r} is none of the labels ({hint}known: "
+                                   f"{', '.join(known)}; empty or null for none)")
 
 
 def _check_guide_labels(path: str, labels: list, lines: list) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import importlib
 import os
+import warnings
 
 __all__ = ["label_frame", "cached_model", "COLUMNS", "empty_result", "need"]
 
@@ -66,10 +67,22 @@ def label_frame(frame, text: str = "text", id: str = "doc", model=None):
         if column not in frame.columns:
             raise KeyError(f"label_frame: the frame has no column {column!r} (columns: {list(frame.columns)})")
     ids, texts = frame[id].tolist(), frame[text].tolist()
+    missing = frame[id].isna()
+    if missing.any():
+        raise ValueError(f"label_frame: report {frame.index[missing.to_numpy()][0]!r} (the frame's index) "
+                         f"has no {id!r}: each report needs an id that tells its rows apart")
+    repeated = frame[id].duplicated()
+    if repeated.any():
+        raise ValueError(f"label_frame: {id!r} {frame[id][repeated].iloc[0]!r} names more than one report: "
+                         f"their rows could not be told apart")
     wrong = next((k for k, value in enumerate(texts) if not isinstance(value, str)), None)
     if wrong is not None:
         raise TypeError(f"label_frame: the {text!r} of report {ids[wrong]!r} is "
                         f"{type(texts[wrong]).__name__}, not text")
+    blank = [doc for doc, body in zip(ids, texts) if not body.strip()]
+    if blank:  # as predict skips an empty file, with a warning
+        warnings.warn(f"label_frame: {len(blank)} report(s) with no text, no rows for them: "
+                      f"{', '.join(map(repr, blank[:5]))}{' …' if len(blank) > 5 else ''}", stacklevel=2)
     reports = label_reports(cached_model(model), [Document(str(doc), body) for doc, body in zip(ids, texts)])
     columns = {name: [] for name in COLUMNS}
     for doc, report in zip(ids, reports):

@@ -35,3 +35,22 @@ def test_a_local_cluster_labels_the_shared_documents_as_predict_does(cli):
     want = [[row["file"]] + [row[k] for k in fields] for row in expected]
     assert len(got) == len(want) > 1000
     assert sorted(got, key=lambda r: (r[0], r[1])) == want
+
+
+def test_label_dask_checks_the_columns_and_the_model_file_at_once(tmp_path):
+    """Before anything is computed: not later, from a worker's traceback."""
+    pandas = pytest.importorskip("pandas")
+    dd = pytest.importorskip("dask.dataframe")
+    from classifier.dask import label_dask
+    from classifier.errors import InputError
+
+    reports = dd.from_pandas(pandas.DataFrame({"doc": ["a"], "body": ["组织学习。"]}), npartitions=1)
+    with pytest.raises(KeyError, match="no column 'text'"):
+        label_dask(reports)
+    missing = str(tmp_path / "missing.model")
+    with pytest.raises(InputError, match="missing.model"):
+        label_dask(reports, text="body", model=missing)
+    not_a_model = tmp_path / "notes.model"
+    not_a_model.write_text("not a model", encoding="utf-8")
+    with pytest.raises(InputError, match="is not a classifier model"):
+        label_dask(reports, text="body", model=str(not_a_model))

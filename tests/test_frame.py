@@ -57,6 +57,20 @@ def test_label_frame_refuses_a_missing_column_and_non_text(default_model):
         label_frame(pandas.DataFrame({"doc": [1, 2], "text": ["文字", None]}), model=default_model)
 
 
+def test_label_frame_refuses_ids_that_do_not_tell_reports_apart_and_warns_of_empty_texts(default_model):
+    pandas = pytest.importorskip("pandas", reason="pip install 'classifier[parquet]'")
+    from classifier import label_frame
+
+    with pytest.raises(ValueError, match="report 1 .* has no 'doc'"):
+        label_frame(pandas.DataFrame({"doc": ["a", None], "text": ["文字", "文字"]}), model=default_model)
+    with pytest.raises(ValueError, match="'doc' 'a' names more than one report"):
+        label_frame(pandas.DataFrame({"doc": ["a", "b", "a"], "text": ["文字"] * 3}), model=default_model)
+    with pytest.warns(UserWarning, match="2 report\\(s\\) with no text, no rows for them: 'e', 'w'"):
+        result = label_frame(pandas.DataFrame({"doc": ["e", "a", "w"], "text": ["", REPORT, " \n"]}),
+                             model=default_model)
+    assert set(result["doc"]) == {"a"}
+
+
 def test_without_pandas_or_dask_the_error_says_what_to_install(monkeypatch):
     from classifier import label_frame
     from classifier.dask import label_dask

@@ -120,6 +120,19 @@ def test_unknown_label_is_refused(tmp_path, cli):
     assert result.returncode != 0 and "unknown label 'reading'" in result.stderr
 
 
+def test_a_label2_that_is_none_of_the_labels_is_refused(tmp_path, cli):
+    """A typo in label2, which a person corrects with the label, would otherwise pass unseen."""
+    data = tmp_path / "own.jsonl"
+    rows = [{"text": t, "label": l, "doc": d, "label2": None} for t, l, d in OWN]
+    rows[3]["label2"] = "safty"
+    data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    _one_line_error(cli("train", str(data), "--out", str(tmp_path / "m.model")),
+                    "line 4: label2 'safty' is none of the labels (did you mean 'safety'?")
+    rows[3]["label2"] = "safety"
+    data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    assert read_labelled(str(data)).labels[3] == "reading"
+
+
 def test_training_data_that_is_not_there(tmp_path, cli):
     result = cli("train", str(tmp_path / "none.jsonl"), "--out", str(tmp_path / "m.joblib"))
     assert result.returncode != 0 and "no such file" in result.stderr
