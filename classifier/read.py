@@ -37,8 +37,10 @@ __all__ = ["Document", "TextWindows", "decode", "read_document", "document_from_
 _REFUSED_SUFFIXES = (".rtf", ".odt", ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".xlsx", ".xls",
                      ".pptx", ".zip")  # said to be unsupported rather than read as text
 SUPPORTED_SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".htm", ".doc", ".wps")
-_SUPPORTED = ("supported: .txt (UTF-8, GB18030/GBK, Big5, UTF-16), .docx, .pdf, .html/.htm, and .doc/.wps with a converter; "
-              "folders of them, or - for stdin")
+# The end of the list of what is supported that only the command line takes (the web page drops it).
+COMMAND_LINE_INPUTS = "; folders of them, or - for stdin"
+_SUPPORTED = ("supported: .txt (UTF-8, GB18030/GBK, Big5, UTF-16), .docx, .pdf, .html/.htm, and .doc/.wps with a converter"
+              + COMMAND_LINE_INPUTS)
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF32_LE, "utf-32"),

@@ -123,6 +123,7 @@ def create_app(model=None, max_upload_mb: float = 20, workers: int = 1, model_pa
 
     from . import __version__
     from .html_report import label_colour
+    from .read import COMMAND_LINE_INPUTS
     from .labels import CHINESE_NAMES
 
     if model is None:
@@ -163,6 +164,8 @@ def create_app(model=None, max_upload_mb: float = 20, workers: int = 1, model_pa
         try:
             async with counted.form(max_files=1000, max_fields=1000, max_part_size=limit) as form:
                 explain = _explain_count(form.get("explain"))
+                if len(form.getlist("text")) > 1:
+                    raise InputError("text", "is given more than once: send one pasted text (or files)")
                 pasted = form.get("text")
                 if pasted is not None and not isinstance(pasted, str):
                     raise InputError("text", "must be a text field, not a file")
@@ -182,15 +185,21 @@ def create_app(model=None, max_upload_mb: float = 20, workers: int = 1, model_pa
         try:
             result = await anyio.to_thread.run_sync(label_uploads, model, uploads, pasted, explain,
                                                     limiter=limiter)
-        except InputError as err:
-            return refuse(400, str(err))
+        except InputError as err:  # what the command line also takes is no help on the page
+            return refuse(400, str(err).replace(COMMAND_LINE_INPUTS, ""))
         return answer(result)
+
+    async def no_icon(request):  # browsers ask for one: an empty answer, not a 404 in the log
+        from starlette.responses import Response
+
+        return Response(status_code=204)
 
     routes = [
         Route("/", page),
         Route("/api/health", health),
         Route("/api/labels", label_set),
         Route("/api/label", label, methods=["POST"]),
+        Route("/favicon.ico", no_icon),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(routes=routes)

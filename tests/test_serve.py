@@ -149,7 +149,16 @@ def test_a_file_the_command_refuses_is_refused_with_its_message(client, cli, tmp
     assert said.startswith("classifier: error: " + name)
     response = _post(client, [("好的.txt", REPORT.encode()), (name, content)])
     assert response.status_code == 400
-    assert response.json() == {"error": said[len("classifier: error: "):]}
+    # The command line's own inputs (folders, - for stdin) are left out of the page's message.
+    assert response.json() == {"error": said[len("classifier: error: "):].replace("; folders of them, or - for stdin", "")}
+    assert "stdin" not in response.json()["error"]
+
+
+def test_two_pasted_texts_and_the_browsers_icon(client):
+    """A second text field is refused, not dropped; the icon browsers ask for is no 404."""
+    response = client.post("/api/label", files=[("text", (None, REPORT)), ("text", (None, REPORT))])
+    assert response.status_code == 400 and "more than once" in response.json()["error"]
+    assert client.get("/favicon.ico").status_code == 204
 
 
 def test_nothing_to_label_is_refused(client):
@@ -432,6 +441,8 @@ def test_the_page_in_a_browser(app, tmp_path):
         page.click("#submit")
         page.locator("#error").wait_for(state="visible")
         assert "坏.docx: is not a readable .docx file" in page.inner_text("#error")
+        # The results before it are not this upload's: hidden, not left to be downloaded.
+        assert page.locator("#results").is_hidden() and page.locator("#download-csv").is_hidden()
         assert outside == []
         browser.close()
     print("screenshot:", os.path.join(_artifact_folder(), "serve_page.png"))

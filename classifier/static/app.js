@@ -47,7 +47,7 @@
   });
 
   fetch("/api/health").then((r) => r.json()).then((health) => {
-    maxBytes = health.max_upload_mb * 1024 * 1024;
+    maxBytes = health.max_upload_mb * 1e6;  // the server counts 10⁶ bytes a megabyte
     $("limit").textContent = `· 总大小不超过 ${health.max_upload_mb} MB · up to ${health.max_upload_mb} MB in all`;
     $("version").textContent = `version ${health.version}`;
   }).catch(() => {});
@@ -63,7 +63,7 @@
     }
     const size = chosen.reduce((sum, file) => sum + file.size, 0) + new Blob([pasted]).size;
     if (size > maxBytes) {
-      showError(`文件太大：总大小超过 ${Math.round(maxBytes / 1048576)} MB。 The upload is larger than the limit.`);
+      showError(`文件太大：总大小超过 ${Math.round(maxBytes / 1e6)} MB。 The upload is larger than the limit.`);
       return;
     }
     const body = new FormData();
@@ -79,6 +79,7 @@
       try { answer = await response.json(); } catch (e) { answer = { error: `${response.status} ${response.statusText}` }; }
       if (!response.ok) {
         status.textContent = "";
+        dropResults();  // the last results are not those of this upload: not left to be downloaded
         showError(`无法标注 · Not labelled: ${answer.error || response.status}`);
         return;
       }
@@ -88,11 +89,18 @@
       show(answer.html);
     } catch (e) {
       status.textContent = "";
+      dropResults();
       showError(`无法连接程序 · The program did not answer: ${e.message}`);
     } finally {
       button.disabled = false;
     }
   });
+
+  function dropResults() {
+    results.hidden = true;
+    last = null;
+    frame.srcdoc = "";
+  }
 
   function show(page) {
     results.hidden = false;
