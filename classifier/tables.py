@@ -25,7 +25,7 @@ def write_scores(block: dict, out, title: str) -> None:
     """A :func:`classifier.evaluate.scores` block for the terminal: per label, macro-F1,
     accuracy, calibration when measured, and the confusion matrix."""
     labels = block["labels"]
-    column = max(display_width(display_name(label)) for label in labels) + 2
+    column = max([display_width(display_name(label)) for label in labels] + [len("macro-F1")]) + 2
     out.write(f"{title}\n")
     out.write(f"  {fit_width('label', column)}{'precision':>10}{'recall':>8}{'F1':>8}{'support':>9}\n")
     for label in labels:

@@ -279,6 +279,7 @@ def test_cross_validation_tables_say_what_sums_over_repeats():
     write_scores(block, out, "t")
     assert "confusion: counts summed over 3 repeats (12 predictions)" in out.getvalue()
     assert "support: paragraphs of each label, each counted once" in out.getvalue()
+    assert "  macro-F1 " in out.getvalue()  # labels shorter than it do not cut it
     single = io.StringIO()
     write_scores(dict(block, confusion_repeats=1), single, "t")
     assert "summed" not in single.getvalue()
