@@ -155,7 +155,10 @@ def read_labelled(path: str, labels=None) -> LabelledData:
         raise InputError(path, "holds no labelled paragraphs")
     if labels is None:
         _check_guide_labels(path, result.labels, lines)
-    _check_second_labels(path, seconds, labels if labels is not None else sorted(set(result.labels)))
+    # Without --labels, a label2 may be any label of the data or of the guide: predict's training
+    # data of one report names secondary areas that no paragraph of it has as its label.
+    _check_second_labels(path, seconds, sorted(labels) if labels is not None
+                         else sorted(set(result.labels) | set(DEFAULT_LABELS)))
     _derive_headings(result, set(missing_headings))
     return result
 
