@@ -56,6 +56,25 @@ def _upload_name(filename) -> str:
     return name or "upload.txt"
 
 
+def _distinct_names(names) -> list:
+    """``names`` with a number added to each repeat (``r1 (2).txt``): two files of one name, from
+    two folders, stay apart in the page and in the CSV and JSON Lines rows."""
+    seen, distinct = set(names), []
+    counts = {}
+    for name in names:
+        counts[name] = counts.get(name, 0) + 1
+        if counts[name] == 1:
+            distinct.append(name)
+            continue
+        stem, suffix = os.path.splitext(name)
+        number = counts[name]
+        while f"{stem} ({number}){suffix}" in seen:
+            number += 1
+        distinct.append(f"{stem} ({number}){suffix}")
+        seen.add(distinct[-1])
+    return distinct
+
+
 def _explain_count(value) -> int:
     """The ``explain`` field: a number of terms, or a check box's on/true for the default; else 0."""
     if value is None:
@@ -182,6 +201,7 @@ def create_app(model=None, max_upload_mb: float = 20, workers: int = 1, model_pa
             if type(err).__name__ in ("MultiPartException", "HTTPException"):
                 return refuse(400, f"upload: {getattr(err, 'message', None) or getattr(err, 'detail', err)}")
             raise
+        uploads = list(zip(_distinct_names([name for name, _ in uploads]), (data for _, data in uploads)))
         try:
             result = await anyio.to_thread.run_sync(label_uploads, model, uploads, pasted, explain,
                                                     limiter=limiter)

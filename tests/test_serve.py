@@ -221,6 +221,10 @@ def test_report_text_and_file_names_are_escaped(client):
 def test_folders_in_an_upload_name_are_dropped(client):
     response = _post(client, [("C:\\Users\\me\\报告.txt", REPORT.encode())])
     assert response.json()["reports"][0]["file"] == "报告.txt"
+    # Two files of one name from two folders stay apart: the second is numbered.
+    response = _post(client, [("a/报告.txt", REPORT.encode()), ("b/报告.txt", REPORT.encode())])
+    assert [report["file"] for report in response.json()["reports"]] == ["报告.txt", "报告 (2).txt"]
+    assert {line.split(",")[0] for line in response.json()["csv"].splitlines()[1:]} == {"报告.txt", "报告 (2).txt"}
 
 
 def test_health_and_labels(client, default_model):
