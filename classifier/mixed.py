@@ -59,14 +59,16 @@ def _runners_up(probabilities, labels, fallback, gate):
     """(row, best column, runner-up column) of the rows whose runner-up (the best column aside, and
     ``fallback``'s) reaches ``gate``; ties go to the first column, as ``max`` over (value, -column)."""
     rows = np.asarray(probabilities, dtype=np.float64).reshape(len(probabilities), len(labels))
+    if not rows.size:
+        return []
     everywhere = np.arange(len(rows))
-    best = rows.argmax(axis=1) if rows.size else np.zeros(len(rows), dtype=np.int64)
+    best = rows.argmax(axis=1)
     others = rows.copy()
     others[everywhere, best] = -np.inf
     if fallback in labels:
         others[:, labels.index(fallback)] = -np.inf
-    runner = others.argmax(axis=1) if rows.size else best
-    value = others[everywhere, runner] if rows.size else np.zeros(0)
+    runner = others.argmax(axis=1)
+    value = others[everywhere, runner]
     chosen = np.flatnonzero((value > -np.inf) & (value >= gate))
     return zip(chosen.tolist(), best[chosen].tolist(), runner[chosen].tolist())
 

@@ -115,26 +115,28 @@ def _share_outside_big5_common(text: str) -> float:
     return outside / len(non_ascii)
 
 
-def _decodes(data: bytes, codec: str) -> bool:
+def _decoded(data: bytes, codec: str):
+    """``data`` decoded with ``codec``, or None where it cannot be."""
     try:
-        data.decode(codec)
+        return data.decode(codec)
     except UnicodeDecodeError:
-        return False
-    return True
+        return None
 
 
-def _big5_instead(as_gb18030: str, head: bytes, decodes) -> str | None:
-    """The Big5 codec ("big5", or Hong Kong's superset "big5hkscs") of a text that also decodes as
-    GB18030, or None.  ``as_gb18030`` is its start so decoded, ``head`` its first bytes,
-    ``decodes(codec)`` whether the whole text decodes with ``codec``.  Big5 wins where GB18030
-    makes rare characters of the text and Big5 makes fewer."""
+def _big5_instead(as_gb18030: str, head: bytes, read):
+    """(codec, what ``read(codec)`` gave) for a text that also decodes as GB18030 but is Big5
+    ("big5", or Hong Kong's superset "big5hkscs"), or None.  ``as_gb18030`` is its start so
+    decoded, ``head`` its first bytes; ``read(codec)`` reads the whole text with ``codec``, None
+    where it cannot.  Big5 wins where GB18030 makes rare characters of the text and Big5 fewer."""
     gb_outside = _share_outside_gb2312(as_gb18030[:_BIG5_SAMPLE])
     if gb_outside <= _BIG5_SUSPECT:
         return None
     for codec in ("big5", "big5hkscs"):
         as_big5 = head.decode(codec, "ignore")[:_BIG5_SAMPLE]  # the head may end inside a character
-        if _share_outside_big5_common(as_big5) < gb_outside and decodes(codec):
-            return codec
+        if _share_outside_big5_common(as_big5) < gb_outside:
+            whole = read(codec)
+            if whole is not None:
+                return codec, whole
     return None
 
 
@@ -194,8 +196,8 @@ def decode(data: bytes, source: str = "<bytes>", supported: str = _SUPPORTED) ->
     except UnicodeDecodeError:
         text = None
     if text is not None:
-        big5 = _big5_instead(text, data[:4 * _BIG5_SAMPLE], functools.partial(_decodes, data))
-        return (data.decode(big5), big5) if big5 else (text, "gb18030")
+        big5 = _big5_instead(text, data[:4 * _BIG5_SAMPLE], functools.partial(_decoded, data))
+        return (big5[1], big5[0]) if big5 else (text, "gb18030")
     utf16 = _utf16_without_bom(data)  # a UTF-16 text all in Chinese may hold no NUL byte at all
     if utf16:
         return utf16
@@ -258,7 +260,7 @@ def read_document(path: str, max_bytes: int | None = None, windows: bool = False
             return long
     if path == "-":
         data = _stdin_or_windows(limit) if windows else _read_stdin(limit)
-        if isinstance(data, TextWindows):
+        if isinstance(data, (TextWindows, Document)):
             return data
         if _is_docx(data):  # a Word file piped in has no name to tell it by
             return _docx_document("<stdin>", io.BytesIO(data), limit)
@@ -309,7 +311,8 @@ def _long_text(path: str, limit: int):
 
 def _stdin_or_windows(limit: int):
     """All of standard input's bytes (at most ``limit``), or, for a plain text of more than
-    WINDOW_CHARS characters, :class:`TextWindows` of a temporary copy of it."""
+    WINDOW_CHARS characters, :class:`TextWindows` of a temporary copy of it (a plain text found
+    shorter once decoded: its :class:`Document`)."""
     if sys.stdin is None:  # started with standard input closed (<&-)
         raise InputError("-", "standard input is closed: give the report as a file")
     try:
@@ -330,14 +333,15 @@ def _stdin_or_windows(limit: int):
 
 def _windows_of(name: str, path: str, data, temporary: bool):
     """The text at ``path`` as :class:`TextWindows` if it holds more than WINDOW_CHARS characters,
-    else None (``data``: its bytes, when they were read whole)."""
+    else None (``data``: its bytes, when they were read whole; then a shorter text is its
+    :class:`Document`, from the text already decoded)."""
     try:
         if data is not None:
             text, encoding = decode(data, name)
             if len(text) <= _windows.WINDOW_CHARS:
                 if temporary:
                     os.remove(path)
-                return None
+                return _decoded_document(name, text, encoding)
             codec = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else encoding
             blank, characters = is_blank(text), len(text)
         else:
@@ -373,11 +377,14 @@ def _stream_encoding(path: str, name: str) -> tuple:
             return "utf-8", "utf-8", blank, characters
         gb18030, blank, characters = _stream_check(path, "gb18030")
         if gb18030 is None:
-            big5 = _big5_instead(head.decode("gb18030", "ignore"), head,
-                                 lambda codec: _stream_check(path, codec)[0] is None)
+            def read(codec):  # (None, blank, characters) where the whole file decodes, else None
+                checked = _stream_check(path, codec)
+                return checked if checked[0] is None else None
+
+            big5 = _big5_instead(head.decode("gb18030", "ignore"), head, read)
             if big5:
-                _, blank, characters = _stream_check(path, big5)
-                return big5, big5, blank, characters
+                codec, (_, blank, characters) = big5
+                return codec, codec, blank, characters
             return "gb18030", "gb18030", blank, characters
     utf16 = _stream_utf16(path, head)
     if utf16:
@@ -468,7 +475,10 @@ def _docx_document(name: str, source, limit: int | None = None) -> Document:
 
 
 def _text_document(name: str, data: bytes) -> Document:
-    text, encoding = decode(data, name)
+    return _decoded_document(name, *decode(data, name))
+
+
+def _decoded_document(name: str, text: str, encoding: str) -> Document:
     if is_blank(text):
         raise InputError(name, "is empty (only white space)")
     _refuse_own_output(name, text)

@@ -407,19 +407,19 @@ def _labelled_in_workers(model, documents, explain, jobs, progress=None, join_wr
     forked with the model and the jieba dictionary, get whole documents in chunks of about
     ``_CHUNK_CHARS`` characters and segment, score and label them; the parent only reads, and puts
     each report together from its document and the labelled paragraphs that come back."""
-    labels = tuple(str(c) for c in model.classes_)
-    fallback = getattr(model, "fallback_label_", "other" if "other" in labels else None)
     sent = deque()  # the chunks of documents under way, in order
     chunks = _document_chunks(documents, sent)
     head = [chunk for chunk in (next(chunks, None), next(chunks, None)) if chunk is not None]
-    label = functools.partial(_label_documents, model, explain=explain, join_wrapped=join_wrapped)
     if len(head) < 2:  # one chunk: not worth a process
-        labelled = (label(chunk) for chunk in head)
-    else:
-        from .tokenize import tokenizer
-        from .workers import ordered_map
+        yield from iter_labelled_reports(model, itertools.chain.from_iterable(head), explain, 1, progress, join_wrapped)
+        return
+    from .tokenize import tokenizer
+    from .workers import ordered_map
 
-        labelled = ordered_map(label, itertools.chain(head, chunks), jobs, prepare=tokenizer)
+    label = functools.partial(_label_documents, model, explain=explain, join_wrapped=join_wrapped)
+    labelled = ordered_map(label, itertools.chain(head, chunks), jobs, prepare=tokenizer)
+    labels = tuple(str(c) for c in model.classes_)
+    fallback = getattr(model, "fallback_label_", "other" if "other" in labels else None)
     done = 0
     # Closed on the way out, whatever stops the loop (Ctrl-C in ``progress``, an error, a caller
     # that stops reading): the workers stop then, not when it is collected.

@@ -11,7 +11,7 @@ One difference is left: how a run of single characters groups letters and digits
 symbols.  jieba keeps them together with ``[a-zA-Z0-9]+(?:\.\d+)?%?``; jieba-rs 0.9's ``hmm.rs``
 has ``(?:.\d+)?``, whose ``.`` is any character, and the jieba-rs 0.11 inside rjieba 0.2.2 also
 joins letters and digits across ``-``, ``.`` and ``_``: "2020-2021" and "a.b.c" are three words for
-jieba and one for jieba-rs.  So a run holding any of ``+#&._%-`` (:data:`_SKIP_DIFFERS`) keeps
+jieba and one for jieba-rs.  So a run holding any of ``+#&._%-`` (:data:`_SYMBOLS`) keeps
 today's cut, and so do the characters outside the runs.  A text made only of Han characters,
 letters, digits and the punctuation of :data:`_BETWEEN` goes to rjieba in one call.  :func:`load`
 builds the cutter and checks it against today's on fixed text; it returns None when rjieba is
@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 # jieba's Han range: a run of only these is jieba-rs's Han block and HMM block too.
 _PURE_HAN = re.compile("[\u4e00-\u9fd5]+")
 # A run holding one of these may be cut otherwise by jieba-rs (see above): today's cut takes it.
-_SKIP_DIFFERS = re.compile(r"[+#&._%\-]")
+_SYMBOLS = re.compile(r"[+#&._%\-]")
 # Characters normalise drops one by one (tokenize._SKIP): a piece of only these gives no token.
 _DROPPED = re.compile(r"[\s\W_]+")
 # A word no run of Han characters contains: it carries the frequency jieba's total has in excess.
@@ -109,13 +109,13 @@ def _dictionary(jieba_rs_class, freq, total):
 
 def _run_cutter(rust, force_split, today, split, normalise):
     """text -> tokens: a text that :data:`_WHOLE` matches through ``rust`` at once; else the runs of
-    ``split``'s through ``rust``, those where it differs (:data:`_SKIP_DIFFERS`) through ``today``
+    ``split``'s through ``rust``, those where it differs (:data:`_SYMBOLS`) through ``today``
     (today's cut of one run), the rest a character at a time.  ``force_split`` words, all of Han
     characters, come only from the HMM, as in jieba."""
     cut = rust.cut
     pure = _PURE_HAN.fullmatch
     dropped = _DROPPED.fullmatch
-    differs = _SKIP_DIFFERS.search
+    has_symbols = _SYMBOLS.search
     whole = _WHOLE.fullmatch
     letter_or_digit = _LETTER_OR_DIGIT.search
     between = dict.fromkeys(list(_BETWEEN) + ["\r\n"]).get  # -> None: a word left out
@@ -153,7 +153,7 @@ def _run_cutter(rust, force_split, today, split, normalise):
                             extend(word)
                         else:
                             append(word)
-            elif differs(piece):
+            elif has_symbols(piece):
                 extend(today(piece))
             else:  # Han characters with letters or digits: normalised
                 for word in cut(piece, True):

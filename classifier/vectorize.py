@@ -128,8 +128,26 @@ def char_tfidf(tfidf, texts):
     texts = [_WHITE_SPACES.sub(" ", text) for text in texts]
     low, high = tfidf.ngram_range
     rows, columns = index.occurrences(texts, lengths=set(range(low, high + 1)))
-    counts = count_matrix(rows, columns, (len(texts), len(tfidf.vocabulary_)), tfidf.dtype)
+    return _weighed(tfidf, rows, columns, len(texts))
+
+
+def _weighed(tfidf, rows, columns, count):
+    """The fitted TF-IDF step of ``tfidf`` over the counts of (row, column) pairs in ``count`` texts."""
+    counts = count_matrix(rows, columns, (count, len(tfidf.vocabulary_)), tfidf.dtype)
     return tfidf._tfidf.transform(counts, copy=False)
+
+
+def _sizes(documents):
+    return np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
+
+
+def _looked_up(lookup, terms, sizes):
+    """(rows, columns) of the ``terms`` (every document's, in order; ``sizes``: how many each has)
+    that ``lookup`` (term -> column, or -1) finds."""
+    columns = np.fromiter(map(lookup, terms, repeat(-1)), dtype=np.int64, count=int(sizes.sum()))
+    rows = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
+    known = columns >= 0
+    return rows[known], columns[known]
 
 
 def word_tfidf(tfidf, documents):
@@ -137,14 +155,8 @@ def word_tfidf(tfidf, documents):
     one dictionary lookup a term, then the fitted TF-IDF step."""
     if not _sklearn_counting(tfidf, _identity):
         return tfidf.transform(documents)
-    sizes = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
-    vocabulary = tfidf.vocabulary_
-    columns = np.fromiter(map(vocabulary.get, chain.from_iterable(documents), repeat(-1)),
-                          dtype=np.int64, count=int(sizes.sum()))
-    rows = np.repeat(np.arange(len(documents), dtype=np.int64), sizes)
-    known = columns >= 0
-    counts = count_matrix(rows[known], columns[known], (len(documents), len(vocabulary)), tfidf.dtype)
-    return tfidf._tfidf.transform(counts, copy=False)
+    rows, columns = _looked_up(tfidf.vocabulary_.get, chain.from_iterable(documents), _sizes(documents))
+    return _weighed(tfidf, rows, columns, len(documents))
 
 
 _pair_indexes = weakref.WeakKeyDictionary()
@@ -172,20 +184,12 @@ def word_bigram_tfidf(tfidf, token_lists):
     bigrams are looked up as pairs of words (:func:`_pairs_of`), not joined first."""
     if not _sklearn_counting(tfidf, _identity):
         return word_tfidf(tfidf, [_word_ngrams(tokens, 2) for tokens in token_lists])
-    vocabulary, pairs = tfidf.vocabulary_, _pairs_of(tfidf)
-    sizes = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
-    pair_sizes = np.maximum(sizes - 1, 0)
-    words = np.fromiter(map(vocabulary.get, chain.from_iterable(token_lists), repeat(-1)),
-                        dtype=np.int64, count=int(sizes.sum()))
+    sizes = _sizes(token_lists)
+    word_rows, words = _looked_up(tfidf.vocabulary_.get, chain.from_iterable(token_lists), sizes)
     next_words = map(islice, token_lists, repeat(1), repeat(None))
-    bigrams = np.fromiter(map(pairs.get, chain.from_iterable(map(zip, token_lists, next_words)), repeat(-1)),
-                          dtype=np.int64, count=int(pair_sizes.sum()))
-    documents = np.arange(len(token_lists), dtype=np.int64)
-    rows = np.concatenate([np.repeat(documents, sizes), np.repeat(documents, pair_sizes)])
-    columns = np.concatenate([words, bigrams])
-    known = columns >= 0
-    counts = count_matrix(rows[known], columns[known], (len(token_lists), len(vocabulary)), tfidf.dtype)
-    return tfidf._tfidf.transform(counts, copy=False)
+    pair_rows, pairs = _looked_up(_pairs_of(tfidf).get, chain.from_iterable(map(zip, token_lists, next_words)),
+                                  np.maximum(sizes - 1, 0))
+    return _weighed(tfidf, np.concatenate([word_rows, pair_rows]), np.concatenate([words, pairs]), len(token_lists))
 
 
 def _identity(tokens):
